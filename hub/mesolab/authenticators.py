@@ -80,4 +80,13 @@ class MesoLabOIDCAuthenticator(GenericOAuthenticator):
 
 
 class MesoLabLocalAuthenticator(NativeAuthenticator):
-    """NativeAuthenticator with MësoLab's pages; accounts are provisioned, not self-signed."""
+    """NativeAuthenticator with MësoLab's pages; accounts are provisioned, not self-signed.
+
+    NativeAuthenticator 1.3's own ``/login`` handler uses ``BaseHandler.statsd``, which
+    JupyterHub 6 removed (every login answers 500), so ``/login`` is served by JupyterHub's
+    stock handler, which calls the same ``authenticate``; the other NativeAuthenticator
+    pages (change password, authorization area) are kept.
+    """
+
+    def get_handlers(self, app):
+        return [(path, handler) for path, handler in super().get_handlers(app) if path != r"/login"]

@@ -82,7 +82,8 @@ class HubAPI:
             offset = nxt["offset"]
 
     def user(self, name: str) -> dict | None:
-        return self.get(f"/users/{quote(name, safe='')}", ok=(200, 404)) or None
+        r = self.get(f"/users/{quote(name, safe='')}", ok=(200, 404))
+        return r if r and r.get("kind") == "user" else None
 
     def group(self, name: str) -> dict | None:
         r = self.get(f"/groups/{quote(name, safe='')}", ok=(200, 404))

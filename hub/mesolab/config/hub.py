@@ -20,6 +20,8 @@ def apply_hub(c, settings: Settings, secrets: Secrets) -> None:
     c.JupyterHub.db_url = settings.hub_db_url
     c.JupyterHub.cookie_secret_file = str(secrets.cookie_secret_file)
     c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+    # After login people land on the MësoLab home page (school, role, courses, plan, grades).
+    c.JupyterHub.default_url = "/hub/home"
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.cleanup_proxy = True
     c.ConfigurableHTTPProxy.command = proxy_command()
