@@ -6,7 +6,7 @@ lives in the ``mesolab.config`` package, as small pure functions.
 
 from mesolab.config import apply_all
 from mesolab.secrets import ensure_secrets
-from mesolab.settings import load_settings
+from mesolab.settings import load_settings_or_exit
 
-settings = load_settings()
+settings = load_settings_or_exit()
 apply_all(c, settings, ensure_secrets(settings.state_dir))  # noqa: F821 (c is JupyterHub's config)

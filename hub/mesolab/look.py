@@ -50,15 +50,25 @@ def person_context(settings: Settings, user) -> dict:
     return ctx
 
 
+class PersonContext:
+    """The ``mesolab`` template variable: called by JupyterHub with the current user."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def __call__(self, user) -> dict:
+        return person_context(self.settings, user)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PersonContext) and other.settings == self.settings
+
+    __hash__ = None
+
+
 def template_vars(settings: Settings) -> dict:
     """JupyterHub ``template_vars`` for MësoLab's templates."""
-    title = settings.section("hub").get("title") or DEFAULT_TITLE
-
-    def mesolab(user):
-        return person_context(settings, user)
-
     return {
-        "mesolab_title": title,
+        "mesolab_title": settings.section("hub").get("title") or DEFAULT_TITLE,
         "mesolab_default_language": settings.default_language,
-        "mesolab": mesolab,
+        "mesolab": PersonContext(settings),
     }

@@ -11,6 +11,7 @@ from the environment and returns an immutable :class:`Settings`. Any problem rai
 from __future__ import annotations
 
 import copy
+import sys
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,3 +194,12 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read settings file: {exc}") from None
     return parse_settings(text, path)
+
+
+def load_settings_or_exit(path: str | os.PathLike | None = None) -> Settings:
+    """:func:`load_settings` for start-up: a bad file stops the process with one clear message."""
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        print(f"MësoLab cannot start: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None

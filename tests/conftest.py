@@ -1,0 +1,89 @@
+"""Shared fixtures: an isolated HOME, and a real local-account hub with the demo's people."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from hubtools import create_token, login_local, write_settings  # noqa: E402
+
+from mesolab.demo import DEMO_PASSWORD, demo_people, provision_demo  # noqa: E402
+from mesolab.hubapi import HubAPI  # noqa: E402
+from mesolab.hubprocess import HubProcess  # noqa: E402
+from mesolab.secrets import ensure_secrets  # noqa: E402
+from mesolab.settings import load_settings  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory):
+    """Jupyter, IPython and nbgrader write to ~: every test session gets its own HOME."""
+    home = tmp_path_factory.mktemp("home")
+    old = {k: os.environ.get(k) for k in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR")}
+    os.environ["HOME"] = str(home)
+    for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        os.environ.pop(k, None)
+    yield home
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@dataclass
+class RunningHub:
+    """A started hub: its settings, process, service API client and people."""
+
+    settings: object
+    process: HubProcess
+    api: HubAPI
+    people: list = field(default_factory=list)
+    _tokens: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
+        return login_local(self.url, username, password)
+
+    def token(self, username: str) -> str:
+        """An API token of ``username`` (cached per hub)."""
+        if username not in self._tokens:
+            with self.login(username) as client:
+                self._tokens[username] = create_token(client, username)
+        return self._tokens[username]
+
+    def as_user(self, username: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"token {self.token(username)}"}, timeout=60
+        )
+
+
+def start_hub(directory: Path, **sections) -> tuple[HubProcess, object, object]:
+    path = write_settings(directory, **sections)
+    settings = load_settings(path)
+    secrets = ensure_secrets(settings.state_dir)
+    hub = HubProcess(settings)
+    hub.start(timeout=90)
+    return hub, settings, secrets
+
+
+@pytest.fixture(scope="session")
+def local_hub(tmp_path_factory):
+    """A real hub (local accounts, local spawner) with the demo's schools and people."""
+    hub, settings, secrets = start_hub(tmp_path_factory.mktemp("local-hub"))
+    api = HubAPI(hub.api_url, secrets.service_token)
+    try:
+        provision_demo(settings, api)
+        yield RunningHub(settings=settings, process=hub, api=api, people=demo_people(settings))
+    finally:
+        api.close()
+        hub.stop()
