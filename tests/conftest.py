@@ -17,6 +17,8 @@ from hubtools import create_token, login_local, write_settings  # noqa: E402
 from mesolab.demo import DEMO_PASSWORD, demo_people, provision_demo  # noqa: E402
 from mesolab.hubapi import HubAPI  # noqa: E402
 from mesolab.hubprocess import HubProcess  # noqa: E402
+from mesolab.local_accounts import ensure_local_accounts  # noqa: E402
+from mesolab.provision import Person, ensure_hub  # noqa: E402
 from mesolab.secrets import ensure_secrets  # noqa: E402
 from mesolab.settings import load_settings  # noqa: E402
 
@@ -83,7 +85,11 @@ def local_hub(tmp_path_factory):
     api = HubAPI(hub.api_url, secrets.service_token)
     try:
         provision_demo(settings, api)
-        yield RunningHub(settings=settings, process=hub, api=api, people=demo_people(settings))
+        # the demo has no trainers; the tenancy tests need one per school
+        trainers = [Person(f"trajner.{s.id}", s.id, "trainer", "Teuta Zeqiri", DEMO_PASSWORD) for s in settings.schools]
+        ensure_hub(api, settings, trainers)
+        ensure_local_accounts(settings.hub_db_url, trainers)
+        yield RunningHub(settings=settings, process=hub, api=api, people=demo_people(settings) + trainers)
     finally:
         api.close()
         hub.stop()
