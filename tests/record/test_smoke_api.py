@@ -1,6 +1,6 @@
 """The API answers the basics: me, lists with pagination, JSON errors."""
 
-from conftest import A, NATIONAL, username
+from recordtools import NATIONAL, A, username
 
 
 def test_me(api):
