@@ -13,7 +13,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from hubtools import create_token, login_local, write_settings  # noqa: E402
-
 from mesolab.demo import DEMO_PASSWORD, demo_people, provision_demo  # noqa: E402
 from mesolab.hubapi import HubAPI  # noqa: E402
 from mesolab.hubprocess import HubProcess  # noqa: E402
@@ -64,9 +63,7 @@ class RunningHub:
         return self._tokens[username]
 
     def as_user(self, username: str) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"token {self.token(username)}"}, timeout=60
-        )
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"token {self.token(username)}"}, timeout=60)
 
 
 def start_hub(directory: Path, **sections) -> tuple[HubProcess, object, object]:

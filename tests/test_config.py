@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from hubtools import SCHOOLS
 from traitlets.config import Config
 
+from hubtools import SCHOOLS
 from mesolab.config import apply_all, apply_auth, apply_limits, apply_spawner
 from mesolab.secrets import ensure_secrets
 from mesolab.settings import parse_settings

@@ -17,10 +17,11 @@ import pytest
 from kubernetes_asyncio.client import ApiClient
 from kubernetes_asyncio.config import kube_config
 from kubespawner import clients as k8s_clients
+from traitlets.config import Config
+
 from mesolab.config.spawner import apply_spawner
 from mesolab.kube import LABEL_ROLE, LABEL_SCHOOL, MesoLabKubeSpawner, profile_traits, school_profiles
 from mesolab.settings import parse_settings
-from traitlets.config import Config
 
 SETTINGS = """
 schools:

@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
+
 from conftest import start_hub
 from hubtools import Session, free_port
-
 from mesolab.hubapi import HubAPI
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 import yaml
-from hubtools import SCHOOLS, write_settings
 
+from hubtools import SCHOOLS, write_settings
 from mesolab.errors import SettingsError
 from mesolab.paths import hub_config_file
 from mesolab.settings import load_settings, parse_settings
@@ -64,7 +64,10 @@ def test_demo_settings_are_valid():
         # not one of the allowed values
         (_with(auth={"mode": "ldap"}), "auth.mode: 'ldap' is not one of ['local', 'oidc']"),
         # bad form
-        (_with(schools=[{**SCHOOLS[0], "id": "ICT Tirana"}]), "schools[0].id: 'ICT Tirana' does not have the expected form"),
+        (
+            _with(schools=[{**SCHOOLS[0], "id": "ICT Tirana"}]),
+            "schools[0].id: 'ICT Tirana' does not have the expected form",
+        ),
         (
             _with(schools=[{**SCHOOLS[0], "branding": {"colour": "blue"}}]),
             "schools[0].branding.colour: 'blue' does not have the expected form",

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hubtools import SCHOOLS
 
+from hubtools import SCHOOLS
 from mesolab.settings import parse_settings
 from mesolab.tenancy import groups_for, hub_groups, hub_roles, membership_from_groups, role_group, school_roles
 

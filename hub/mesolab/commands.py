@@ -10,8 +10,10 @@ from .settings_schema import SCHEMA
 
 def _check(args) -> int:
     settings = load_settings(args.settings)
-    print(f"{settings.path.name}: valid — {len(settings.schools)} schools, login {settings.auth_mode}, "
-          f"spawner {settings.spawner_mode}")
+    print(
+        f"{settings.path.name}: valid — {len(settings.schools)} schools, login {settings.auth_mode}, "
+        f"spawner {settings.spawner_mode}"
+    )
     return 0
 
 

@@ -27,8 +27,28 @@ DEMO_SETTINGS = SOURCE_ROOT / "demo" / "mesolab.yaml"
 # Short name of each demo school in usernames, e.g. mesues1.ict
 SHORT = {"ict-tirana": "ict", "elektrik-durres": "elektrik", "hoteleri-vlore": "hoteleri"}
 
-FIRST = ["Ardit", "Ëndrit", "Besa", "Çlirim", "Drita", "Elira", "Flutura", "Gëzim", "Hana", "Ilir",
-         "Jonida", "Klea", "Lorenc", "Mirela", "Nertila", "Orges", "Përparim", "Rezarta", "Sokol", "Teuta"]
+FIRST = [
+    "Ardit",
+    "Ëndrit",
+    "Besa",
+    "Çlirim",
+    "Drita",
+    "Elira",
+    "Flutura",
+    "Gëzim",
+    "Hana",
+    "Ilir",
+    "Jonida",
+    "Klea",
+    "Lorenc",
+    "Mirela",
+    "Nertila",
+    "Orges",
+    "Përparim",
+    "Rezarta",
+    "Sokol",
+    "Teuta",
+]
 LAST = ["Hoxha", "Çela", "Kërçiku", "Dervishi", "Gjoka", "Shehu", "Leka", "Muça", "Basha", "Zeqiri"]
 
 

@@ -11,8 +11,8 @@ from the environment and returns an immutable :class:`Settings`. Any problem rai
 from __future__ import annotations
 
 import copy
-import sys
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -144,9 +144,17 @@ SCHEMA: dict = {
                             "default": "MESOLAB_OIDC_CLIENT_SECRET",
                             "description": "Environment variable holding the client secret.",
                         },
-                        "authorize_url": {"type": "string", "pattern": "^https?://", "description": "Authorization endpoint."},
+                        "authorize_url": {
+                            "type": "string",
+                            "pattern": "^https?://",
+                            "description": "Authorization endpoint.",
+                        },
                         "token_url": {"type": "string", "pattern": "^https?://", "description": "Token endpoint."},
-                        "userdata_url": {"type": "string", "pattern": "^https?://", "description": "Userinfo endpoint."},
+                        "userdata_url": {
+                            "type": "string",
+                            "pattern": "^https?://",
+                            "description": "Userinfo endpoint.",
+                        },
                         "callback_url": {
                             "type": "string",
                             "description": "Redirect URL registered with the provider; default "
@@ -158,8 +166,16 @@ SCHEMA: dict = {
                             "default": ["openid", "profile"],
                             "description": "Scopes asked of the provider.",
                         },
-                        "username_claim": {"type": "string", "default": "preferred_username", "description": "Claim holding the username."},
-                        "school_claim": {"type": "string", "default": "school", "description": "Claim holding the school id."},
+                        "username_claim": {
+                            "type": "string",
+                            "default": "preferred_username",
+                            "description": "Claim holding the username.",
+                        },
+                        "school_claim": {
+                            "type": "string",
+                            "default": "school",
+                            "description": "Claim holding the school id.",
+                        },
                         "role_claim": {
                             "type": "string",
                             "default": "role",
@@ -182,8 +198,18 @@ SCHEMA: dict = {
                     "`kubernetes`: KubeSpawner pods.",
                 },
                 "default_url": {"type": "string", "default": "/lab", "description": "Page a server opens on."},
-                "start_timeout": {"type": "integer", "minimum": 10, "default": 120, "description": "Seconds a server may take to start."},
-                "http_timeout": {"type": "integer", "minimum": 10, "default": 90, "description": "Seconds a started server may take to answer."},
+                "start_timeout": {
+                    "type": "integer",
+                    "minimum": 10,
+                    "default": 120,
+                    "description": "Seconds a server may take to start.",
+                },
+                "http_timeout": {
+                    "type": "integer",
+                    "minimum": 10,
+                    "default": 90,
+                    "description": "Seconds a started server may take to answer.",
+                },
                 "kubernetes": {
                     "type": "object",
                     "description": "KubeSpawner settings (mode `kubernetes`).",
@@ -201,15 +227,30 @@ SCHEMA: dict = {
             "description": "Limits that keep the hub responsive.",
             "additionalProperties": False,
             "properties": {
-                "concurrent_spawns": {"type": "integer", "minimum": 0, "default": 10, "description": "Servers starting at once (0: no limit)."},
-                "active_servers": {"type": "integer", "minimum": 0, "default": 0, "description": "Servers running at once (0: no limit)."},
+                "concurrent_spawns": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": 10,
+                    "description": "Servers starting at once (0: no limit).",
+                },
+                "active_servers": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": 0,
+                    "description": "Servers running at once (0: no limit).",
+                },
                 "cull_idle_after": {
                     "type": "integer",
                     "minimum": 0,
                     "default": 3600,
                     "description": "Stop servers idle for this many seconds (0: never).",
                 },
-                "cull_every": {"type": "integer", "minimum": 10, "default": 300, "description": "Seconds between idle checks."},
+                "cull_every": {
+                    "type": "integer",
+                    "minimum": 10,
+                    "default": 300,
+                    "description": "Seconds between idle checks.",
+                },
             },
         },
         "service": {
@@ -252,8 +293,16 @@ SCHEMA: dict = {
                         "description": "Short id: lowercase letters, digits and single hyphens.",
                     },
                     "name": {**_bilingual, "description": "Name of the school in Albanian and English."},
-                    "language": {"enum": LANGS, "default": "sq", "description": "Default language for the school's members."},
-                    "timezone": {"type": "string", "default": "Europe/Tirane", "description": "Time zone of deadlines."},
+                    "language": {
+                        "enum": LANGS,
+                        "default": "sq",
+                        "description": "Default language for the school's members.",
+                    },
+                    "timezone": {
+                        "type": "string",
+                        "default": "Europe/Tirane",
+                        "description": "Time zone of deadlines.",
+                    },
                     "branding": {
                         "type": "object",
                         "description": "How the school's pages look.",

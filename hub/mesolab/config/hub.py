@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from ..look import template_vars
 from ..paths import STATIC_DIR, TEMPLATES_DIR, proxy_command
 from ..secrets import Secrets
 from ..settings import Settings
-from ..look import template_vars
 from ..tenancy import SERVICE_NAME, hub_roles
 
 
