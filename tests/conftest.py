@@ -24,10 +24,12 @@ from mesolab.settings import load_settings  # noqa: E402
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_home(tmp_path_factory):
-    """Jupyter, IPython and nbgrader write to ~: every test session gets its own HOME."""
+    """Jupyter, IPython and nbgrader write to ~: every test session gets its own HOME (and PATH)."""
     home = tmp_path_factory.mktemp("home")
-    old = {k: os.environ.get(k) for k in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR")}
+    old = {k: os.environ.get(k) for k in ("HOME", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "PATH")}
     os.environ["HOME"] = str(home)
+    # nbgrader runs `alembic` from PATH when it creates a gradebook: the venv's bin first
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
         os.environ.pop(k, None)
     yield home

@@ -18,6 +18,7 @@ from .errors import MesoLabError
 COMMAND_MODULES = [
     "mesolab.commands",
     "mesolab.demo",
+    "mesolab.grading.cli",
     "mesolab.record.cli",
 ]
 
