@@ -13,11 +13,12 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from mesolab.record import db
-from mesolab.record.models import TABLES_IN_ORDER
 from recordtools import Api, World, hub_user, make_app, seed_world
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+
+from mesolab.record import db
+from mesolab.record.models import TABLES_IN_ORDER
 
 ADMIN_URL = os.environ.get("MESOLAB_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

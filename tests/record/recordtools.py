@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 from fastapi.testclient import TestClient
+
 from mesolab.record import db
 from mesolab.record.errors import NotAuthenticated
 from mesolab.record.grades import ingest_grade_event

@@ -1,7 +1,7 @@
 """Idempotent grade ingestion: once per event id, newer versions win, everything audited."""
 
 import pytest
-from recordtools import A, NATIONAL, username
+from recordtools import NATIONAL, A, username
 from sqlalchemy import func, select
 
 from mesolab.record import db
@@ -13,13 +13,21 @@ STUDENT = username("nxenes", A)
 
 
 def event(world, event_id, score, version, student=STUDENT, code="PRG1"):
-    return {"event_id": event_id, "student": student, "assignment_id": world.assignments[f"{A}/{code}"], "score": score, "version": version}
+    return {
+        "event_id": event_id,
+        "student": student,
+        "assignment_id": world.assignments[f"{A}/{code}"],
+        "score": score,
+        "version": version,
+    }
 
 
 def current(sessions, world, student=STUDENT, code="PRG1"):
     with sessions() as s:
         return s.scalar(
-            select(Grade).join(Grade.student).where(Grade.assignment_id == world.assignments[f"{A}/{code}"], Grade.student.has(username=student))
+            select(Grade)
+            .join(Grade.student)
+            .where(Grade.assignment_id == world.assignments[f"{A}/{code}"], Grade.student.has(username=student))
         )
 
 
@@ -124,3 +132,28 @@ def test_api_events(api, world):
     assert manual.json()["grade"]["version"] == 4 and manual.json()["grade"]["source"] == "manual"
     listed = api.as_(NATIONAL).get("/grades", params={"student": STUDENT, "course": world.courses[f"{A}/PRG1"]}).json()
     assert [g["score"] for g in listed["items"]] == [4]
+
+
+def test_concurrent_deliveries_store_once(sessions, world):
+    import threading
+
+    ev = event(world, "paralel", 9.5, 7)
+    outcomes, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def deliver():
+        barrier.wait()
+        try:
+            with db.transaction(sessions, "x") as s:
+                outcomes.append(ingest_grade_event(s, ev, "x").outcome)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(outcomes) == ["applied", "duplicate", "duplicate", "duplicate"]
+    assert count(sessions, GradeEvent, GradeEvent.event_id == "paralel") == 1

@@ -107,16 +107,22 @@ def _audit_flush(session: Session, _context) -> None:
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED):
             after = snapshot(obj)
-            rows.append(entry(actor, "create", ENTITY[type(obj)], after["id"], school_of(session, obj), None, after, now))
+            rows.append(
+                entry(actor, "create", ENTITY[type(obj)], after["id"], school_of(session, obj), None, after, now)
+            )
     for obj in session.dirty:
         if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED) and session.is_modified(obj):
             before, changed = _before(obj)
             if changed:
                 after = snapshot(obj)
-                rows.append(entry(actor, "update", ENTITY[type(obj)], after["id"], school_of(session, obj), before, after, now))
+                rows.append(
+                    entry(actor, "update", ENTITY[type(obj)], after["id"], school_of(session, obj), before, after, now)
+                )
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED):
             before = snapshot(obj)
-            rows.append(entry(actor, "delete", ENTITY[type(obj)], before["id"], school_of(session, obj), before, None, now))
+            rows.append(
+                entry(actor, "delete", ENTITY[type(obj)], before["id"], school_of(session, obj), before, None, now)
+            )
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)

@@ -23,6 +23,8 @@ from . import audit  # noqa: F401 (registers the audit hook on every session)
 from .errors import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Execution option marking a transaction that will write (SQLite: BEGIN IMMEDIATE).
+WRITE = "mesolab_write"
 
 
 def normalise_url(url: str) -> str:
@@ -52,7 +54,9 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # Writers take the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
+        # reads, then writes after another writer committed, would fail instead of waiting.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -67,7 +71,9 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, **kwargs)
-    raise DatabaseError(f"unsupported database URL {parsed.render_as_string()!r}: use sqlite:/// or postgresql+psycopg://")
+    raise DatabaseError(
+        f"unsupported database URL {parsed.render_as_string()!r}: use sqlite:/// or postgresql+psycopg://"
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -80,7 +86,13 @@ def transaction(factory: sessionmaker[Session], actor: str = "system"):
     with factory() as session:
         session.info["actor"] = actor
         with session.begin():
+            for_writing(session)
             yield session
+
+
+def for_writing(session: Session) -> None:
+    """Mark the session's transaction as one that writes (call before its first query)."""
+    session.connection(execution_options={WRITE: True})
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

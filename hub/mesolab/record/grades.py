@@ -149,7 +149,9 @@ def load_assignment(session: Session, assignment_id: int) -> Assignment:
 def _apply_one(session: Session, ev: dict, student: Person, assignment: Assignment, actor: str) -> IngestResult:
     max_score = _check_score(ev, assignment)
     grade = session.scalar(
-        select(Grade).where(Grade.student_id == student.id, Grade.assignment_id == assignment.id).with_for_update()
+        select(Grade)
+        .where(Grade.student_id == student.id, Grade.assignment_id == assignment.id)
+        .with_for_update(of=Grade)
     )
     if grade is None:
         grade = Grade(student_id=student.id, assignment_id=assignment.id, **_grade_values(ev, max_score))
@@ -184,7 +186,9 @@ def ingest_grade_event(session: Session, event: Mapping, actor: str) -> IngestRe
         existing = session.scalar(select(GradeEvent).where(GradeEvent.event_id == ev["event_id"]))
         if existing is not None:
             current = session.scalar(
-                select(Grade).where(Grade.student_id == existing.student_id, Grade.assignment_id == existing.assignment_id)
+                select(Grade).where(
+                    Grade.student_id == existing.student_id, Grade.assignment_id == existing.assignment_id
+                )
             )
             return IngestResult(ev["event_id"], _duplicate(existing, ev), current)
         student = _student(session, ev["student"])
@@ -238,7 +242,7 @@ def ingest_grade_events(session: Session, events: Iterable[Mapping], actor: str)
                 select(Enrolment.person_id, Enrolment.course_id).where(
                     Enrolment.person_id.in_(part), Enrolment.course_id.in_(course_ids), Enrolment.role == "student"
                 )
-            ).tuples()
+            ).all()
         )
         rows = session.execute(
             select(Grade).where(Grade.student_id.in_(part), Grade.assignment_id.in_(assignment_ids))
@@ -299,12 +303,20 @@ def ingest_grade_events(session: Session, events: Iterable[Mapping], actor: str)
     try:
         with session.begin_nested():
             if inserts:
-                created = session.execute(insert(Grade).returning(Grade.id, Grade.student_id, Grade.assignment_id), list(inserts.values()))
+                created = session.execute(
+                    insert(Grade).returning(Grade.id, Grade.student_id, Grade.assignment_id), list(inserts.values())
+                )
                 for gid, sid, aid in created:
                     row = {"id": gid, **inserts[(sid, aid)]}
                     audits.append(("create", assignments[aid], None, row))
             if updates:
-                session.execute(update(Grade), [{k: v for k, v in u.items() if k not in ("student_id", "assignment_id")} for u in updates.values()])
+                session.execute(
+                    update(Grade),
+                    [
+                        {k: v for k, v in u.items() if k not in ("student_id", "assignment_id")}
+                        for u in updates.values()
+                    ],
+                )
             if event_rows:
                 session.execute(insert(GradeEvent), event_rows)
     except IntegrityError:
@@ -343,7 +355,7 @@ def _jsonable(row: dict | None) -> dict | None:
 def _course_schools(session: Session, course_ids: set[int]) -> dict[int, str]:
     if not course_ids:
         return {}
-    return dict(session.execute(select(Course.id, Course.school_id).where(Course.id.in_(list(course_ids)))).tuples())
+    return dict(session.execute(select(Course.id, Course.school_id).where(Course.id.in_(list(course_ids)))).all())
 
 
 __all__ = ["APPLIED", "DUPLICATE", "STALE", "IngestResult", "ingest_grade_event", "ingest_grade_events"]
