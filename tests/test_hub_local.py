@@ -85,3 +85,20 @@ def test_national_admin_home(local_hub):
         text = client.get("/hub/home").text
         assert "Administrator kombëtar" in text
         assert "Të gjitha shkollat" in text
+
+
+def test_service_runs_under_the_hub_and_knows_people(local_hub):
+    with local_hub.as_user("nxenes01.ict") as client:
+        me = client.get("/services/mesolab/api/v1/me")
+        assert me.status_code == 200, me.text
+        body = me.json()
+        assert body["role"] == "student" and body["school"]["id"] == "ict-tirana"
+    with local_hub.as_user("mesues1.elektrik") as client:
+        courses = client.get("/services/mesolab/api/v1/courses").json()
+        assert [c["code"] for c in courses["items"]] == ["ELE-10"]
+
+
+def test_record_is_the_source_of_the_hub(local_hub):
+    """Hub users come from the record: the demo's people are all there, with their groups."""
+    names = {u["name"] for u in local_hub.api.paged("/users")}
+    assert {p.username for p in local_hub.people} <= names

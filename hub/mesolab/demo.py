@@ -17,7 +17,7 @@ from .hubapi import HubAPI
 from .hubprocess import HubProcess
 from .local_accounts import ensure_local_accounts
 from .paths import SOURCE_ROOT
-from .provision import Person, ensure_hub
+from .provision import Person
 from .secrets import ensure_secrets
 from .settings import Settings, load_settings
 
@@ -73,10 +73,75 @@ def demo_people(settings: Settings) -> list[Person]:
     return people
 
 
+DEMO_COURSES = {
+    "ict-tirana": ("TIK-10", "Programim bazë në Python", "TIK-3.1"),
+    "elektrik-durres": ("ELE-10", "Elektroteknikë: ligji i Ohmit", "ELE-2.4"),
+    "hoteleri-vlore": ("HOT-10", "Kostimi i menusë", "HOT-1.2"),
+}
+
+
+def seed_record(settings: Settings, people: list[Person]) -> list[str]:
+    """The demo's people and one course per school (with its teachers and students) in the record."""
+    from .record import db
+    from .record.sync import ensure_course, ensure_people, ensure_schools
+
+    engine = db.make_engine(record_db_url(settings))
+    try:
+        db.upgrade(engine)
+        with db.transaction(db.session_factory(engine), actor="mesolab-demo") as session:
+            changes = ensure_schools(session, settings)
+            changes += ensure_people(session, people)
+            for school in settings.schools:
+                if school.id not in DEMO_COURSES:
+                    continue
+                code, name, qualification = DEMO_COURSES[school.id]
+                members = {p.username: p.role for p in people if p.school == school.id and p.role in ("teacher", "student")}
+                changes += ensure_course(session, school.id, code, name, qualification, 2026, members)
+        return changes
+    finally:
+        engine.dispose()
+
+
+def record_db_url(settings: Settings) -> str:
+    from .record import db
+
+    return settings.section("service").get("db_url") or db.default_db_url(settings.state_dir)
+
+
+def wait_for_service(settings: Settings, timeout: float = 60.0) -> None:
+    """Wait until the hub-managed MësoLab service answers (it migrates its database first)."""
+    import time
+
+    import httpx
+
+    from .hubprocess import HubStartError
+
+    url = settings.bind_url.rstrip("/") + "/services/mesolab/api/v1/openapi.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise HubStartError(f"the MësoLab service did not answer at {url} within {timeout:.0f}s")
+
+
 def provision_demo(settings: Settings, api: HubAPI) -> list[str]:
-    """Groups, users, memberships and local accounts of the demo (idempotent)."""
+    """The demo's record, then the hub from the record, then local accounts (idempotent)."""
+    from .record import db
+    from .record.sync import provision_hub
+
+    wait_for_service(settings)
     people = demo_people(settings)
-    changes = ensure_hub(api, settings, people)
+    changes = seed_record(settings, people)
+    engine = db.make_engine(record_db_url(settings))
+    try:
+        with db.session_factory(engine)() as session:
+            changes += provision_hub(session, api, settings)
+    finally:
+        engine.dispose()
     minimum = settings.section("auth").get("local", {}).get("minimum_password_length", 8)
     changes += ensure_local_accounts(settings.hub_db_url, people, minimum)
     return changes

@@ -62,15 +62,29 @@ def apply_look(c, settings: Settings) -> None:
     c.JupyterHub.logo_file = str(STATIC_DIR / "mesolab-logo.svg")
 
 
+def mesolab_service(settings: Settings, secrets: Secrets) -> dict:
+    """The MësoLab service (central record and coursework API): hub-managed on one machine,
+    external (its own Deployment) when ``service.url`` is set."""
+    service = settings.section("service")
+    external = service.get("url")
+    entry = {
+        "name": SERVICE_NAME,
+        "display": True,
+        "api_token": secrets.service_token,
+        "oauth_no_confirm": True,
+        "url": external or f"http://127.0.0.1:{service['port']}",
+        # identify scopes (name and groups) are all the service needs from a browser login
+        "oauth_client_allowed_scopes": [],
+    }
+    if not external:
+        entry["command"] = [sys.executable, "-m", "mesolab.cli", "service", "--upgrade"]
+        entry["environment"] = {"MESOLAB_SETTINGS": str(settings.path), "PYTHONUNBUFFERED": "1"}
+    return entry
+
+
 def service_entries(settings: Settings, secrets: Secrets) -> list[dict]:
-    """Hub services: MësoLab's own (API identity for provisioning) and the idle culler."""
-    services = [
-        {
-            "name": SERVICE_NAME,
-            "display": False,
-            "api_token": secrets.service_token,
-        }
-    ]
+    """Hub services: MësoLab's own and the idle culler."""
+    services = [mesolab_service(settings, secrets)]
     culler = culler_service(settings)
     if culler:
         services.append(culler)
