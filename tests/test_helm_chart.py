@@ -308,7 +308,7 @@ def test_extra_config_makes_the_mesolab_hub(extra_config, values, tmp_path, monk
         "mem_limit": "1G",
         "storage_capacity": "2Gi",
     }
-    assert c.MesoLabKubeSpawner.school_profiles == {"shkolla-shembull": default}
+    assert c.MesoLabKubeSpawner.school_profiles == {"": default, "shkolla-shembull": default}
     # Users without a school get the default profile; the settings' start timeout wins.
     assert {k: c.MesoLabKubeSpawner[k] for k in default} == default
     assert c.MesoLabKubeSpawner.start_timeout == 300

@@ -58,8 +58,16 @@ users:
 """
 
 # The default profile is kube.DEFAULT_PROFILE overlaid by spawner.kubernetes.default_profile;
-# each school's own profile is overlaid on that.
+# each school's own profile is overlaid on that; "" is the default (people of no school).
 EXPECTED_PROFILES = {
+    "": {
+        "image": "registry.example.al/mesolab/base:2025.1",
+        "cpu_guarantee": 0.1,
+        "cpu_limit": 2,
+        "mem_guarantee": "512M",
+        "mem_limit": "1G",
+        "storage_capacity": "2Gi",
+    },
     "ict-tirana": {
         "image": "registry.example.al/mesolab/base:2025.1",
         "cpu_guarantee": 0.1,
@@ -148,16 +156,15 @@ def test_school_profiles_overlay_default_then_school(settings):
 
 def test_school_profiles_without_kubernetes_section_use_builtin_default():
     settings = parse_settings("schools: [{id: s, name: {sq: S, en: S}}]\nspawner: {mode: kubernetes}\n", Path("t.yaml"))
-    assert school_profiles(settings) == {
-        "s": {
-            "image": "quay.io/jupyter/scipy-notebook:2025-03-17",
-            "cpu_guarantee": 0.1,
-            "cpu_limit": 1.0,
-            "mem_guarantee": "512M",
-            "mem_limit": "1G",
-            "storage_capacity": "2Gi",
-        }
+    builtin = {
+        "image": "quay.io/jupyter/scipy-notebook:2025-03-17",
+        "cpu_guarantee": 0.1,
+        "cpu_limit": 1.0,
+        "mem_guarantee": "512M",
+        "mem_limit": "1G",
+        "storage_capacity": "2Gi",
     }
+    assert school_profiles(settings) == {"": builtin, "s": builtin}
 
 
 def test_profile_traits_renames_storage_and_drops_unknown_keys():
@@ -241,11 +248,6 @@ async def test_teacher_pod_is_labelled_with_role(spawner_config, kubeconfig):
 # --- known gaps (strict: a fix makes these pass, and then the marker must go) ------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="users without a school (national admins) get no profile at all: KubeSpawner's own "
-    "default image, no resources and a home PVC without a size, which the API server refuses",
-)
 async def test_national_admin_gets_the_default_profile(spawner_config, kubeconfig):
     spawner = make_spawner(spawner_config, fake_user("admin.kombetar", ["national-admins"]))
     pod = as_sent(await spawner.get_pod_manifest())
@@ -253,11 +255,6 @@ async def test_national_admin_gets_the_default_profile(spawner_config, kubeconfi
     assert as_sent(spawner.get_pvc_manifest())["spec"]["resources"] == {"requests": {"storage": "2Gi"}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the settings schema accepts memory as '1Gi' or '512' but KubeSpawner's mem_limit and "
-    "mem_guarantee take only a K/M/G/T suffix, so such a profile fails at spawn time, not at start-up",
-)
 async def test_memory_in_binary_units_is_accepted_or_refused_at_start_up(kubeconfig):
     text = SETTINGS.replace("mem_limit: 2G", "mem_limit: 2Gi")
     try:

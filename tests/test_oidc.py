@@ -139,3 +139,25 @@ def test_national_admin_needs_no_school(oidc_hub, provider):
         assert page.status_code == 200
         assert "Administrator kombëtar" in page.text
     assert api.user("mimoza.kombetare")["groups"] == ["national-admins"]
+
+
+def test_listed_national_admin_needs_no_role_claim(tmp_path_factory, provider):
+    """``auth.national_admins`` wins over the claims (e.g. the ministry's own staff)."""
+    oidc = {
+        "client_id": "mesolab-hub",
+        "client_secret": "mesolab-secret",
+        "authorize_url": provider + "/oauth2/authorize",
+        "token_url": provider + "/oauth2/token",
+        "userdata_url": provider + "/userinfo",
+    }
+    hub, _, secrets = start_hub(
+        tmp_path_factory.mktemp("oidc-na"), auth={"mode": "oidc", "oidc": oidc, "national_admins": ["ministria"]}
+    )
+    try:
+        set_claims(provider, "ministria")
+        client, page = oidc_login(hub.url, "ministria")
+        with client:
+            assert page.status_code == 200
+            assert "Administrator kombëtar" in page.text
+    finally:
+        hub.stop()

@@ -39,6 +39,9 @@ class MesoLabOIDCAuthenticator(GenericOAuthenticator):
         "(national-admin, school-admin, teacher, trainer or student).",
     ).tag(config=True)
     schools = List(Unicode(), help="Ids of the schools of this deployment; others are refused.").tag(config=True)
+    national_admins = List(Unicode(), help="Usernames that are national admins whatever their role claim says.").tag(
+        config=True
+    )
     role_aliases = Dict(
         Unicode(),
         help="Extra claim values accepted for roles, mapped to a MësoLab role, e.g. {'mesues': 'teacher'}.",
@@ -70,13 +73,20 @@ class MesoLabOIDCAuthenticator(GenericOAuthenticator):
 
     async def update_auth_model(self, auth_model):
         auth_model = await super().update_auth_model(auth_model)
-        school, role = self.membership(self._claims(auth_model.get("auth_state") or {}))
-        auth_model.setdefault("auth_state", {})["mesolab"] = {"school": school, "role": role}
+        auth_state = auth_model.setdefault("auth_state", {})
+        if auth_model["name"] in self.national_admins:
+            school, role = None, NATIONAL_ADMIN
+        else:
+            school, role = self.membership(self._claims(auth_state))
+        auth_state["mesolab"] = {"school": school, "role": role}
         return auth_model
 
     async def get_user_groups(self, auth_state: dict):
-        school, role = self.membership(self._claims(auth_state))
-        return set(groups_for(school, role))
+        # update_auth_model has validated the claims and resolved school and role
+        resolved = auth_state.get("mesolab") or {}
+        if "role" not in resolved:
+            resolved["school"], resolved["role"] = self.membership(self._claims(auth_state))
+        return set(groups_for(resolved["school"], resolved["role"]))
 
 
 class MesoLabLocalAuthenticator(NativeAuthenticator):

@@ -95,7 +95,9 @@ def seed_record(settings: Settings, people: list[Person]) -> list[str]:
                 if school.id not in DEMO_COURSES:
                     continue
                 code, name, qualification = DEMO_COURSES[school.id]
-                members = {p.username: p.role for p in people if p.school == school.id and p.role in ("teacher", "student")}
+                members = {
+                    p.username: p.role for p in people if p.school == school.id and p.role in ("teacher", "student")
+                }
                 changes += ensure_course(session, school.id, code, name, qualification, 2026, members)
         return changes
     finally:

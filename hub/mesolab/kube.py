@@ -42,10 +42,18 @@ def profile_traits(profile: dict) -> dict:
     return {_TRAIT_OF[k]: v for k, v in profile.items() if k in _TRAIT_OF}
 
 
+NO_SCHOOL = ""
+
+
 def school_profiles(settings: Settings) -> dict[str, dict]:
-    """``{school_id: {trait: value}}``: the default profile overlaid by each school's own."""
+    """``{school_id: {trait: value}}``: the default profile overlaid by each school's own.
+
+    The key ``""`` holds the default profile, for people of no school (national admins).
+    """
     base = {**DEFAULT_PROFILE, **settings.section("spawner").get("kubernetes", {}).get("default_profile", {})}
-    return {s.id: profile_traits({**base, **s.profile}) for s in settings.schools}
+    profiles = {NO_SCHOOL: profile_traits(base)}
+    profiles.update({s.id: profile_traits({**base, **s.profile}) for s in settings.schools})
+    return profiles
 
 
 def school_labels(school_id: str | None, role: str | None) -> dict:
@@ -67,7 +75,8 @@ class MesoLabKubeSpawner(KubeSpawner):
     def apply_school_profile(self) -> None:
         """Set image, resources, storage and labels from the user's school (by hub groups)."""
         school_id, role = membership_from_groups(g.name for g in self.user.groups)
-        for trait, value in self.school_profiles.get(school_id, {}).items():
+        profile = self.school_profiles.get(school_id or NO_SCHOOL) or self.school_profiles.get(NO_SCHOOL, {})
+        for trait, value in profile.items():
             setattr(self, trait, value)
         self.extra_labels = {**self.extra_labels, **school_labels(school_id, role)}
 

@@ -14,7 +14,6 @@ from pathlib import Path
 ENV = {
     "proxy_token": "CONFIGPROXY_AUTH_TOKEN",
     "service_token": "MESOLAB_SERVICE_TOKEN",
-    "crypt_key": "JUPYTERHUB_CRYPT_KEY",
 }
 
 
@@ -25,7 +24,6 @@ class Secrets:
     cookie_secret_file: Path
     proxy_token: str
     service_token: str
-    crypt_key: str
 
 
 def _ensure_file(path: Path, nbytes: int) -> str:

@@ -26,6 +26,8 @@ _bilingual = {
     },
 }
 
+# KubeSpawner takes memory as a number with a K, M, G or T suffix; volumes take Kubernetes quantities.
+_memory = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?[KMGT]$"}
 _quantity = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?([KMGT]i?)?$"}
 
 _profile = {
@@ -36,8 +38,8 @@ _profile = {
         "image": {"type": "string", "minLength": 1, "description": "Container image of the single-user server."},
         "cpu_guarantee": {"type": "number", "exclusiveMinimum": 0, "description": "CPU cores guaranteed."},
         "cpu_limit": {"type": "number", "exclusiveMinimum": 0, "description": "CPU cores at most."},
-        "mem_guarantee": {**_quantity, "description": "Memory guaranteed, e.g. `512M`."},
-        "mem_limit": {**_quantity, "description": "Memory at most, e.g. `1G`."},
+        "mem_guarantee": {**_memory, "description": "Memory guaranteed: a number with K, M, G or T, e.g. `512M`."},
+        "mem_limit": {**_memory, "description": "Memory at most: a number with K, M, G or T, e.g. `1G`."},
         "storage": {**_quantity, "description": "Size of the user's home volume, e.g. `2Gi`."},
     },
 }

@@ -34,6 +34,7 @@ def apply_auth(c, settings: Settings) -> None:
     cls.school_claim = oidc["school_claim"]
     cls.role_claim = oidc["role_claim"]
     cls.schools = [s.id for s in settings.schools]
+    cls.national_admins = sorted(set(auth.get("national_admins", [])))
     cls.login_service = "MësoLab ID"
     # The identity provider owns school and role: groups are set from claims at every login.
     cls.manage_groups = True
