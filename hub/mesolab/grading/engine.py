@@ -13,6 +13,7 @@ kernel once. A failure of one student's notebook never affects another's.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import os
@@ -116,6 +117,7 @@ def _init_worker(sandbox: Sandbox | None, limits: Limits, base_dir: str, slot_ui
         index = (ident[0] - 1) % len(slot_uids) if ident else 0
         sandbox = Sandbox(hidden=sandbox.hidden, readonly=sandbox.readonly, uid=slot_uids[index])
     pool = KernelPool(sandbox, limits, base_dir=Path(base_dir) / f"w{os.getpid()}")
+    atexit.register(pool.close)
     SandboxedExecute.pool = pool
     SandboxedExecute.limits = limits
     _worker["pool"] = pool
@@ -151,6 +153,12 @@ def _grade_task(args: tuple[str, str, str]) -> GradeResult:
     return grade_one(*args)
 
 
+def default_workers() -> int:
+    """Three grading processes per core: each spends part of its time waiting for its
+    kernel to come up or to answer, and the others use the core meanwhile."""
+    return 3 * (os.cpu_count() or 1)
+
+
 def submitted_students(course_dir: Path, assignment: str) -> list[str]:
     submitted = course_dir / "submitted"
     if not submitted.is_dir():
@@ -173,7 +181,7 @@ def grade_course(
     course = Path(course_dir).resolve()
     students = students if students is not None else submitted_students(course, assignment)
     limits = limits or Limits()
-    workers = max(1, min(workers or os.cpu_count() or 1, len(students) or 1))
+    workers = max(1, min(workers or default_workers(), len(students) or 1))
     # kernels' working directories: reachable by the sandbox uids, never inside the course
     scratch_dir = Path(tempfile.mkdtemp(prefix="mesolab-grading-", dir=scratch))
     scratch_dir.chmod(0o711)

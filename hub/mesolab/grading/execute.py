@@ -22,7 +22,6 @@ teacher's message.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -77,15 +76,8 @@ class SandboxedExecute(Execute):
         if self.pool is None:
             return super().create_kernel_manager()
         kernel_name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
-        km = self.pool.take(kernel_name)
         source = self.resources.get("metadata", {}).get("path")
-        if source:
-            for item in Path(source).iterdir():
-                target = Path(km.workdir) / item.name
-                if item.is_dir():
-                    shutil.copytree(item, target, dirs_exist_ok=True)
-                else:
-                    shutil.copy2(item, target)
+        km = self.pool.take(kernel_name, files_from=Path(source) if source else None)
         self.km = km
         self._taken = km
         return km
@@ -97,6 +89,7 @@ class SandboxedExecute(Execute):
         self._taken = None
         self._notes: list[str] = []
         self.timeout = self.limits.cell_timeout
+        self.shutdown_kernel = "immediate"  # one-use kernels: no graceful shutdown to wait for
         try:
             return super().preprocess(nb, resources, km)
         finally:

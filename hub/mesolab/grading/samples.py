@@ -58,6 +58,11 @@ ANSWERS = {
         "def tension(I, R):\n    return I * R",
         "import time\nt = time.time()\nwhile time.time() - t < 600:\n    pass",
     ),
+    "error": ("def tension(I, R):\n    return I * R", "def fuqia(U, I):\n    return U * I\nraise ValueError('gabim')"),
+    "slow": (
+        "import time\ntime.sleep(1)\ndef tension(I, R):\n    return I * R",
+        "def fuqia(U, I):\n    return U * I",
+    ),
     "snoop": (
         "import glob, os\nroots = ['/tmp', '/root', '/home', '/var/lib', os.path.dirname(os.getcwd())]\n"
         "leaked = [p for r in roots for p in glob.glob(r + '/**/source/**/*.ipynb', recursive=True)]\n"

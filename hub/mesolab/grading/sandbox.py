@@ -105,6 +105,22 @@ def reachable_by_others(path: str | os.PathLike) -> bool:
     return True
 
 
+def kernel_env(workdir: Path, runtime_dir: Path, extra: dict | None = None) -> dict:
+    """The whole environment of student code: nothing inherited, no secret."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(workdir / ".config" / "matplotlib"),
+        "IPYTHONDIR": str(workdir / ".ipython"),
+        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
+        "NBGRADER_EXECUTION": "autograde",
+        **(extra or {}),
+    }
+
+
 def sandbox_command(argv: list[str], workdir: Path, runtime_dir: Path, limits: Limits, box: Sandbox) -> list[str]:
     """The full command line that runs ``argv`` inside the sandbox (pure)."""
     cmd: list[str] = []
@@ -134,18 +150,7 @@ def sandbox_command(argv: list[str], workdir: Path, runtime_dir: Path, limits: L
         cmd += ["--tmpfs", path]
     for path in sorted(set(box.readonly)):
         cmd += ["--ro-bind", path, path]
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(workdir),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(workdir / ".config" / "matplotlib"),
-        "IPYTHONDIR": str(workdir / ".ipython"),
-        "JUPYTER_RUNTIME_DIR": str(runtime_dir),
-        "NBGRADER_EXECUTION": "autograde",
-        **box.extra_env,
-    }
+    env = kernel_env(workdir, runtime_dir, box.extra_env)
     cmd += [
         "--bind",
         str(workdir),
