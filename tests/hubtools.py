@@ -43,9 +43,12 @@ def write_settings(directory: Path, **sections) -> Path:
             "proxy_api_port": free_port(),
             "state_dir": "state",
         },
+        "service": {"port": free_port()},
         "auth": {"mode": "local", "national_admins": ["admin.kombetar"]},
         "spawner": {"mode": "local", "start_timeout": 120, "http_timeout": 90},
         "limits": {"cull_idle_after": 0},
+        # two grading processes; a short lease so that a killed worker's job comes back quickly
+        "grading": {"processes": 2, "lease_seconds": 8},
         "schools": SCHOOLS,
     }
     for key, value in sections.items():

@@ -188,8 +188,14 @@ def test_apply_spawner_kubernetes(spawner_config):
         "volumes": [{"name": "home", "persistentVolumeClaim": {"claimName": "home-{user_server}"}}],
         "volume_mounts": [{"name": "home", "mountPath": "/home/jovyan"}],
         "automount_service_account_token": False,
+        "environment": {"MESOLAB_SERVICE_URL": "http://127.0.0.1:10101/services/mesolab/"},
     }
-    assert dict(c.Spawner) == {"default_url": "/lab", "start_timeout": 120, "http_timeout": 90}
+    assert dict(c.Spawner) == {
+        "default_url": "/lab",
+        "start_timeout": 120,
+        "http_timeout": 90,
+        "server_token_scopes": ["users:activity!user", "access:servers!server", "access:services!service=mesolab"],
+    }
 
 
 # --- manifests --------------------------------------------------------------------------

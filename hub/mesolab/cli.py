@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "mesolab.demo",
     "mesolab.grading.cli",
     "mesolab.record.cli",
+    "mesolab.courses.cli",
+    "mesolab.plans.cli",
 ]
 
 

@@ -138,6 +138,9 @@ def provision_demo(settings: Settings, api: HubAPI) -> list[str]:
     wait_for_service(settings)
     people = demo_people(settings)
     changes = seed_record(settings, people)
+    from .plans.demo_data import seed_plans
+
+    changes += seed_plans(settings)  # every demo student's learning plan
     engine = db.make_engine(record_db_url(settings))
     try:
         with db.session_factory(engine)() as session:

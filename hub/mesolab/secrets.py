@@ -14,6 +14,7 @@ from pathlib import Path
 ENV = {
     "proxy_token": "CONFIGPROXY_AUTH_TOKEN",
     "service_token": "MESOLAB_SERVICE_TOKEN",
+    "grader_token": "MESOLAB_GRADER_TOKEN",
 }
 
 
@@ -24,6 +25,7 @@ class Secrets:
     cookie_secret_file: Path
     proxy_token: str
     service_token: str
+    grader_token: str
 
 
 def _ensure_file(path: Path, nbytes: int) -> str:

@@ -277,6 +277,66 @@ SCHEMA: dict = {
                     "pattern": "^https?://",
                     "description": "URL of an external service (Kubernetes); when set the hub does not start it.",
                 },
+                "storage_root": {
+                    "type": "string",
+                    "description": "Where coursework files (releases, submissions, feedback) are kept: a directory "
+                    "(default: `coursework/` in `state_dir`), or what `storage_class` expects (e.g. `s3://bucket/prefix`).",
+                },
+                "storage_class": {
+                    "type": "string",
+                    "description": "Python class of the coursework storage, a subclass of "
+                    "`mesolab.coursework.storage.Storage` (default: a local directory). See docs/coursework.md.",
+                },
+                "max_submission_mb": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 1024,
+                    "default": 20,
+                    "description": "Largest coursework upload (a submission as tar.gz) in MB; larger ones are refused.",
+                },
+            },
+        },
+        "grading": {
+            "type": "object",
+            "description": "Autograding workers (`mesolab worker`), started by the hub on one machine.",
+            "additionalProperties": False,
+            "properties": {
+                "processes": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": 0,
+                    "description": "Grading processes of the hub's worker (0: three per core; none when `service.url` "
+                    "is set: workers then run as their own Deployment).",
+                },
+                "unsandboxed": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "DEVELOPMENT ONLY: run student code without the sandbox (warns on every job).",
+                },
+                "lease_seconds": {
+                    "type": "integer",
+                    "minimum": 5,
+                    "default": 120,
+                    "description": "Seconds a worker may hold a job without renewing its lease before it is queued again.",
+                },
+                "limits": {
+                    "type": "object",
+                    "description": "Default limits of one graded notebook.",
+                    "additionalProperties": False,
+                    "properties": {
+                        k: {"type": "integer", "minimum": 1, "description": d}
+                        for k, d in {
+                            "cpu_seconds": "CPU seconds of a kernel (default 60).",
+                            "wall_seconds": "Seconds for the whole notebook (default 120).",
+                            "cell_timeout": "Seconds for one cell (default 30).",
+                            "memory_mb": "Address space of a kernel in MB (default 1024).",
+                            "processes": "Processes of a kernel (default 64).",
+                            "output_bytes": "Output kept per notebook (default 1000000).",
+                            "file_size_mb": "Largest file a kernel may write, MB (default 50).",
+                            "open_files": "Open files of a kernel (default 256).",
+                        }.items()
+                    },
+                },
             },
         },
         "schools": {

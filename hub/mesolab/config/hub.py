@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 from ..look import template_vars
@@ -82,9 +83,30 @@ def mesolab_service(settings: Settings, secrets: Secrets) -> dict:
     return entry
 
 
+GRADER_SERVICE = "mesolab-grader"
+
+
+def grader_service(settings: Settings, secrets: Secrets) -> dict:
+    """The grading worker: a hub service with its own token; the hub runs it on one machine
+    (on Kubernetes workers are their own Deployment and ``service.url`` is set)."""
+    grading = settings.section("grading")
+    entry = {"name": GRADER_SERVICE, "api_token": secrets.grader_token, "display": False}
+    if not settings.section("service").get("url"):
+        cmd = [sys.executable, "-m", "mesolab.cli", "worker"]
+        if grading.get("processes"):
+            cmd.append(f"--processes={grading['processes']}")
+        if grading.get("unsandboxed"):
+            cmd.append("--unsandboxed")
+        if grading.get("limits"):
+            cmd.append("--limits=" + json.dumps(grading["limits"], sort_keys=True))
+        entry["command"] = cmd
+        entry["environment"] = {"MESOLAB_SETTINGS": str(settings.path), "PYTHONUNBUFFERED": "1"}
+    return entry
+
+
 def service_entries(settings: Settings, secrets: Secrets) -> list[dict]:
-    """Hub services: MësoLab's own and the idle culler."""
-    services = [mesolab_service(settings, secrets)]
+    """Hub services: MësoLab's own, its grading worker and the idle culler."""
+    services = [mesolab_service(settings, secrets), grader_service(settings, secrets)]
     culler = culler_service(settings)
     if culler:
         services.append(culler)
@@ -107,6 +129,14 @@ def service_roles(settings: Settings) -> list[dict]:
             "services": [SERVICE_NAME],
         }
     ]
+    roles.append(
+        {
+            "name": "mesolab-grader",
+            "description": "MësoLab grading workers: take grading jobs from the MësoLab service.",
+            "scopes": [f"access:services!service={SERVICE_NAME}"],
+            "services": [GRADER_SERVICE],
+        }
+    )
     if culler_service(settings):
         roles.append(
             {

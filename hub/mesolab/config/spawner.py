@@ -10,15 +10,40 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from ..kube import school_profiles
 from ..paths import venv_bin
 from ..settings import Settings
+from ..tenancy import SERVICE_NAME
+
+# Scopes of a user server's own token ($JUPYTERHUB_API_TOKEN): JupyterHub's default ``server``
+# role, plus access to the MësoLab service (nbgrader's exchange calls it with this token).
+SERVER_TOKEN_SCOPES = ["users:activity!user", "access:servers!server", f"access:services!service={SERVICE_NAME}"]
 
 
-def _singleuser_env() -> dict:
+def service_url(settings: Settings) -> str:
+    """Where user servers reach the MësoLab service (its own address, not through the proxy)."""
+    service = settings.section("service")
+    base = service.get("url") or f"http://127.0.0.1:{service['port']}"
+    return base.rstrip("/") + f"/services/{SERVICE_NAME}/"
+
+
+def nbgrader_config_dir() -> str:
+    """The directory holding MësoLab's ``nbgrader_config.py`` (in the ``mesolab_lab`` package)."""
+    import mesolab_lab.exchange
+
+    return str(Path(mesolab_lab.exchange.__file__).resolve().parent.parent / "jupyter_config")
+
+
+def _singleuser_env(settings: Settings | None = None) -> dict:
     # nbgrader runs `alembic` from PATH when it creates a gradebook: the venv's bin first.
-    return {"PATH": f"{venv_bin()}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"}
+    env = {"PATH": f"{venv_bin()}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}"}
+    if settings is not None:
+        # nbgrader's exchange over the MësoLab service, configured for every user
+        env["MESOLAB_SERVICE_URL"] = service_url(settings)
+        env["JUPYTER_CONFIG_PATH"] = nbgrader_config_dir()
+    return env
 
 
 def apply_spawner(c, settings: Settings) -> None:
@@ -27,10 +52,11 @@ def apply_spawner(c, settings: Settings) -> None:
     c.Spawner.default_url = sp["default_url"]
     c.Spawner.start_timeout = sp["start_timeout"]
     c.Spawner.http_timeout = sp["http_timeout"]
+    c.Spawner.server_token_scopes = SERVER_TOKEN_SCOPES
     mode = settings.spawner_mode
     if mode in ("local", "local-users"):
         c.Spawner.cmd = [str(venv_bin() / "jupyterhub-singleuser")]
-        c.Spawner.environment = _singleuser_env()
+        c.Spawner.environment = _singleuser_env(settings)
         # Root may only run Jupyter servers when told so explicitly.
         c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []
     if mode == "local":
@@ -55,3 +81,6 @@ def apply_spawner(c, settings: Settings) -> None:
         c.MesoLabKubeSpawner.volume_mounts = [{"name": "home", "mountPath": "/home/jovyan"}]
         # Servers need no Kubernetes API access.
         c.MesoLabKubeSpawner.automount_service_account_token = False
+        # nbgrader's exchange reaches the service here; the user image puts mesolab_lab's
+        # jupyter_config/ on JUPYTER_CONFIG_PATH (see docs/coursework.md).
+        c.MesoLabKubeSpawner.environment = {"MESOLAB_SERVICE_URL": service_url(settings)}

@@ -59,6 +59,7 @@ class GradeResult:
     max_score: float | None = None
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    cells: dict[str, list] = field(default_factory=dict)  # {grade_id: [score, max_score]}
 
 
 def course_config(course_dir: Path) -> Config:
@@ -136,15 +137,20 @@ def grade_one(course_dir: str, assignment: str, student: str) -> GradeResult:
     converter.create_student = True
     converter.log.setLevel(logging.WARNING)
     execute_module.GRADING_NOTES.clear()
+    execute_module.WORKER_ERRORS.clear()
     try:
         converter.start()
     except Exception as exc:  # nbgrader raises plain exceptions; keep the other students going
-        return GradeResult(student, assignment, ok=False, error=f"{type(exc).__name__}: {exc}")
+        error = "; ".join(execute_module.WORKER_ERRORS) or f"{type(exc).__name__}: {exc}"
+        return GradeResult(student, assignment, ok=False, error=error)
     notes = sorted({n for ns in execute_module.GRADING_NOTES.values() for n in ns})
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         try:
             sub = gb.find_submission(assignment, student)
-            return GradeResult(student, assignment, ok=True, score=sub.score, max_score=sub.max_score, notes=notes)
+            cells = {g.name: [g.score, g.max_score] for nb in sub.notebooks for g in nb.grades}
+            return GradeResult(
+                student, assignment, ok=True, score=sub.score, max_score=sub.max_score, notes=notes, cells=cells
+            )
         except MissingEntry:
             return GradeResult(student, assignment, ok=False, notes=notes, error="no autograded submission recorded")
 

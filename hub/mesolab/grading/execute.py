@@ -31,6 +31,7 @@ from nbgrader.preprocessors import Execute
 
 from .kernels import KernelPool
 from .sandbox import Limits
+from .zygote import ZygoteError
 
 MESSAGES = {
     "dead": (
@@ -54,6 +55,8 @@ MESSAGES = {
 
 # Notes of the notebooks graded in this process: {notebook path: [reason, ...]}
 GRADING_NOTES: dict[str, list[str]] = {}
+# Failures of the grading machinery itself (a kernel that could not start), not of the notebook
+WORKER_ERRORS: list[str] = []
 
 
 def _error_output(reason: str) -> NotebookNode:
@@ -92,6 +95,10 @@ class SandboxedExecute(Execute):
         self.shutdown_kernel = "immediate"  # one-use kernels: no graceful shutdown to wait for
         try:
             return super().preprocess(nb, resources, km)
+        except (RuntimeError, ZygoteError) as exc:
+            if isinstance(exc, ZygoteError) or "Kernel di" in str(exc):
+                WORKER_ERRORS.append(f"{type(exc).__name__}: {exc}")
+            raise
         finally:
             if self._taken is not None and self.pool is not None:
                 self.pool.release(self._taken)

@@ -28,6 +28,21 @@ ENTITY = {
     Assignment: "assignment",
     Grade: "grade",
 }
+
+
+def audited(obj) -> bool:
+    """Whether changes of ``obj`` go to the audit log: record data yes; operational state
+    (a model with ``__audit__ = False``, e.g. grading-queue leases) no."""
+    return isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED) and getattr(type(obj), "__audit__", True)
+
+
+def entity_name(obj: Base) -> str:
+    """The audit entity of ``obj``: from :data:`ENTITY`, else the model's ``__audit_entity__``
+    (models outside this package, e.g. learning plans, name themselves and give their school
+    with an ``audit_school(session)`` method)."""
+    return ENTITY.get(type(obj)) or type(obj).__audit_entity__
+
+
 # Columns whose value changes on every write; left out of "changed" checks.
 NOISE = {"updated_at"}
 
@@ -35,6 +50,8 @@ NOISE = {"updated_at"}
 def jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, bytes):  # stored files are logged by size, not content
+        return f"<{len(value)} bytes>"
     return value
 
 
@@ -61,6 +78,8 @@ def _before(obj: Base) -> tuple[dict, bool]:
 
 def school_of(session: Session, obj: Base) -> str | None:
     """The school an object belongs to (for scoping the log to school admins)."""
+    if hasattr(obj, "audit_school"):
+        return obj.audit_school(session)
     with session.no_autoflush:
         if isinstance(obj, School):
             return obj.id
@@ -105,24 +124,24 @@ def _audit_flush(session: Session, _context) -> None:
     now = utcnow()
     rows = []
     for obj in session.new:
-        if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED):
+        if audited(obj):
             after = snapshot(obj)
             rows.append(
-                entry(actor, "create", ENTITY[type(obj)], after["id"], school_of(session, obj), None, after, now)
+                entry(actor, "create", entity_name(obj), after["id"], school_of(session, obj), None, after, now)
             )
     for obj in session.dirty:
-        if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED) and session.is_modified(obj):
+        if audited(obj) and session.is_modified(obj):
             before, changed = _before(obj)
             if changed:
                 after = snapshot(obj)
                 rows.append(
-                    entry(actor, "update", ENTITY[type(obj)], after["id"], school_of(session, obj), before, after, now)
+                    entry(actor, "update", entity_name(obj), after["id"], school_of(session, obj), before, after, now)
                 )
     for obj in session.deleted:
-        if isinstance(obj, Base) and not isinstance(obj, NOT_AUDITED):
+        if audited(obj):
             before = snapshot(obj)
             rows.append(
-                entry(actor, "delete", ENTITY[type(obj)], before["id"], school_of(session, obj), before, None, now)
+                entry(actor, "delete", entity_name(obj), before["id"], school_of(session, obj), before, None, now)
             )
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)

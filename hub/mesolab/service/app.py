@@ -8,6 +8,7 @@ database is migrated and, given settings, syncs the schools table from the setti
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -15,14 +16,29 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from .. import __version__ as mesolab_version
+from ..coursework.exchange import register_submission_hook
+from ..grading import outbox
+from ..grading import queue as grading_queue
 from ..record import db
 from ..record.sync import ensure_schools
 from ..settings import Settings
-from . import errors, routes_admin, routes_courses, routes_directory, routes_grades
+from . import (
+    errors,
+    routes_admin,
+    routes_courses,
+    routes_directory,
+    routes_exchange,
+    routes_grades,
+    routes_grading,
+    routes_plans,
+)
 from .auth import Authenticator, oauth_router
 from .config import MesoLabService
 
 log = logging.getLogger("mesolab.service")
+
+# every stored submission is queued for grading, in the transaction that stores it
+register_submission_hook(grading_queue.on_submission)
 
 DESCRIPTION = """The central record of MësoLab: schools, people, courses, enrolments, assignments,
 grades and the audit log.
@@ -47,7 +63,12 @@ def create_app(config: MesoLabService, engine: Engine, settings: Settings | None
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         start(engine, settings)
-        yield
+        # graded results reach the central record through the outbox, delivered in the background
+        deliverer = asyncio.create_task(outbox.run_forever(app.state.sessions, config.deliver_every))
+        try:
+            yield
+        finally:
+            deliverer.cancel()
 
     api = config.api_prefix
     app = FastAPI(
@@ -65,7 +86,15 @@ def create_app(config: MesoLabService, engine: Engine, settings: Settings | None
     app.state.sessions = db.session_factory(engine)
     app.state.authenticator = authenticator or Authenticator(config)
     errors.install(app)
-    for module in (routes_directory, routes_courses, routes_grades, routes_admin):
+    for module in (
+        routes_directory,
+        routes_courses,
+        routes_grades,
+        routes_admin,
+        routes_plans,
+        routes_exchange,
+        routes_grading,
+    ):
         app.include_router(
             module.router,
             prefix=api,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..record import db
 from .auth import current_user
+from ..record.errors import Forbidden
 from .permissions import Principal, principal_from_user
 
 MAX_LIMIT = 500
@@ -27,7 +28,12 @@ def get_session(request: Request, user: Annotated[dict, Depends(current_user)]) 
 
 
 def get_principal(request: Request, user: Annotated[dict, Depends(current_user)]) -> Principal:
-    return principal_from_user(user, request.app.state.config.trusted_services)
+    config = request.app.state.config
+    principal = principal_from_user(user, config.trusted_services, config.grader_services)
+    if principal.role is None and "/grading/" not in request.url.path:
+        # grading workers use the /grading worker endpoints and nothing else
+        raise Forbidden(f"the hub service {principal.username!r} may only take grading jobs")
+    return principal
 
 
 @dataclass
