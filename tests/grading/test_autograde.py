@@ -74,7 +74,7 @@ def test_same_autograded_notebooks_as_nbgrader(twin_courses):
 
 @pytest.fixture(scope="module")
 def misbehaving(tmp_path_factory):
-    kinds = ["loop", "memory", "flood", "kill", "snoop", "forkbomb", "correct"]
+    kinds = ["loop", "memory", "flood", "kill", "snoop", "forkbomb", "correct", "network", "hide_tb"]
     course = make_course(tmp_path_factory.mktemp("bad") / "course", {k: k for k in kinds})
     from mesolab.grading.sandbox import Limits
 
@@ -90,6 +90,8 @@ def misbehaving(tmp_path_factory):
         ("flood", 5.0, "output"),  # prints 100 MB: truncated, still full marks
         ("kill", 2.0, "dead"),  # kills its own kernel
         ("correct", 5.0, None),  # graded next to the others, unaffected
+        ("network", 5.0, None),  # no connection to anything: its own assertion holds
+        ("hide_tb", 0.0, None),  # silenced tracebacks do not turn failed tests into passes
     ],
 )
 def test_misbehaving_code_gets_points_for_what_passed(misbehaving, student, score, note):

@@ -58,7 +58,7 @@ class GradingJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     autograded_key: Mapped[str | None] = mapped_column(String(400))
 
-    submission: Mapped[Submission] = relationship(lazy="joined", viewonly=True)
+    submission: Mapped[Submission] = relationship(lazy="select", viewonly=True)
 
 
 class GradeOutbox(Base):

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mesolab_lab.versions import autograde_version
+
 from ..coursework.models import Submission
 from ..record.errors import Conflict, NotFound
 from ..record.models import Assignment, Person
@@ -107,7 +109,7 @@ def claim(session: Session, worker: str, lease_seconds: int = LEASE_SECONDS) -> 
     requeue_expired(session, now)
     query = select(GradingJob).where(GradingJob.status == "queued").order_by(GradingJob.id).limit(1)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=GradingJob)
     job = session.scalar(query)
     if job is None:
         return None
@@ -135,7 +137,7 @@ def heartbeat(session: Session, job_id: int, worker: str, lease_seconds: int = L
     return job
 
 
-def grade_event(job: GradingJob, student: str, score: float, max_score: float, now: dt.datetime) -> dict:
+def grade_event(job: GradingJob, student: str, score: float, max_score: float, now: dt.datetime, run: int = 1) -> dict:
     """The central record's grade event for a graded job (its id makes delivery idempotent)."""
     return {
         "event_id": f"autograde:{job.submission_id}:{job.id}",
@@ -146,8 +148,8 @@ def grade_event(job: GradingJob, student: str, score: float, max_score: float, n
         "source": "autograde",
         "graded_at": now.isoformat(),
         "graded_by": job.worker or "mesolab-grader",
-        # a later job (re-grade) is a newer version of the grade
-        "version": job.id,
+        # a re-grade is newer than the grading before it; a teacher's feedback newer still
+        "version": autograde_version(job.submission.attempt, run),
     }
 
 
@@ -178,7 +180,10 @@ def complete(
     job.autograded_key = autograded_key
     student = session.get(Person, job.student_id)
     if max_score > 0:
-        event = grade_event(job, student.username, final, max_score, now)
+        run = session.scalar(
+            select(func.count()).where(GradingJob.submission_id == job.submission_id, GradingJob.id <= job.id)
+        )
+        event = grade_event(job, student.username, final, max_score, now, run)
         session.add(GradeOutbox(job_id=job.id, event_id=event["event_id"], payload=event, tries=0, created_at=now))
     session.flush()
     for hook in _graded_hooks:

@@ -63,9 +63,24 @@ ANSWERS = {
         "import time\ntime.sleep(1)\ndef tension(I, R):\n    return I * R",
         "def fuqia(U, I):\n    return U * I",
     ),
+    # tries to reach the network (any address, the hub included): must fail inside the sandbox
+    "network": (
+        "import socket\ndef _reach(host, port):\n    s = socket.socket()\n    s.settimeout(1)\n    try:\n"
+        "        return s.connect_ex((host, port)) == 0\n    except OSError:\n        return False\n"
+        "assert not any(_reach(h, p) for h in ('127.0.0.1', '8.8.8.8') for p in (22, 80, 443, 5432, 8000, 8081))\n"
+        "def tension(I, R):\n    return I * R",
+        "def fuqia(U, I):\n    return U * I",
+    ),
+    # wrong answers, and hides tracebacks so that failing tests look silent
+    "hide_tb": (
+        "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip.showsyntaxerror = lambda *a, **k: None\n"
+        "import sys\nsys.excepthook = lambda *a: None\ndef tension(I, R):\n    return 0",
+        "def fuqia(U, I):\n    return 0",
+    ),
     "snoop": (
         "import glob, os\nroots = ['/tmp', '/root', '/home', '/var/lib', os.path.dirname(os.getcwd())]\n"
-        "leaked = [p for r in roots for p in glob.glob(r + '/**/source/**/*.ipynb', recursive=True)]\n"
+        "pats = ['/**/source/**/*.ipynb', '/**/gradebook.db', '/**/submitted/*/ohm', '/**/*.sqlite', '/**/*token*']\n"
+        "leaked = [p for r in roots for pat in pats for p in glob.glob(r + pat, recursive=True)]\n"
         "leaked += [k for k in os.environ if 'TOKEN' in k or 'SECRET' in k]\n"
         "assert not leaked, leaked\ndef tension(I, R):\n    return I * R",
         "def fuqia(U, I):\n    return U * I",
