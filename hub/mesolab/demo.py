@@ -130,7 +130,7 @@ def wait_for_service(settings: Settings, timeout: float = 60.0) -> None:
     raise HubStartError(f"the MësoLab service did not answer at {url} within {timeout:.0f}s")
 
 
-def provision_demo(settings: Settings, api: HubAPI) -> list[str]:
+def provision_demo(settings: Settings, api: HubAPI, coursework: bool = True) -> list[str]:
     """The demo's record, then the hub from the record, then local accounts (idempotent)."""
     from .record import db
     from .record.sync import provision_hub
@@ -149,6 +149,10 @@ def provision_demo(settings: Settings, api: HubAPI) -> list[str]:
         engine.dispose()
     minimum = settings.section("auth").get("local", {}).get("minimum_password_length", 8)
     changes += ensure_local_accounts(settings.hub_db_url, people, minimum)
+    if coursework:
+        from .demo_coursework import seed_coursework
+
+        changes += seed_coursework(settings, record_db_url(settings))
     return changes
 
 
