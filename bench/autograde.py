@@ -51,8 +51,9 @@ def main() -> int:
         print(f"{args.submissions} submissions; answers mixed as {', '.join(sorted(set(MIX)))}")
 
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "ohm"], cwd=stock, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", "ohm"], cwd=stock, check=True, capture_output=True
+        )
         stock_s = time.perf_counter() - t
 
         workers = args.workers or default_workers()

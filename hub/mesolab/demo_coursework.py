@@ -67,6 +67,8 @@ def seed_coursework(settings: Settings, db_url: str) -> list[str]:
 
     # as in the service: every stored submission is queued for grading in its transaction
     ex.register_submission_hook(grading_queue.on_submission)
+    import mesolab.service.app  # noqa: F401  (registers the same hooks as the running service)
+
     config = MesoLabService.from_settings(settings)
     storage = config.storage_class(config.storage_root)
     engine = db.make_engine(db_url)

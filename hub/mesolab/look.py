@@ -71,4 +71,6 @@ def template_vars(settings: Settings) -> dict:
         "mesolab_title": settings.section("hub").get("title") or DEFAULT_TITLE,
         "mesolab_default_language": settings.default_language,
         "mesolab": PersonContext(settings),
+        # the MësoLab service's page: my courses, my grades, my plan
+        "mesolab_service_url": "/services/mesolab/",
     }

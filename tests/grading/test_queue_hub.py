@@ -52,6 +52,21 @@ def released(local_hub, tmp_path_factory):
         assert r.status_code in (200, 201), r.text
         r = teacher.post(f"{EX}/{ASSIGNMENT}/release", content=tgz(course / "release" / ASSIGNMENT), headers=GZ)
         assert r.status_code in (200, 201), r.text
+        # the first test cell shows the competency "uses variables and data types" (learning plans)
+        assignment = [
+            a
+            for a in teacher.get(f"{API}/assignments", params={"limit": 500}).json()["items"]
+            if a["name"] == ASSIGNMENT
+        ][0]
+        framework = [
+            f for f in teacher.get(f"{API}/frameworks").json()["items"] if f["qualification_code"] == "TIK-3.1"
+        ][0]
+        competency = [c for c in framework["competencies"] if c["code"] == "TIK-K1"][0]
+        r = teacher.post(
+            f"{API}/plans/mappings",
+            json={"assignment_id": assignment["id"], "grade_id": "test_tension", "competency_id": competency["id"]},
+        )
+        assert r.status_code == 201, r.text
     return course
 
 
@@ -103,6 +118,11 @@ def test_submissions_are_graded_into_the_record(local_hub, released):
         assert {j["student"] for j in jobs} == {"nxenes04.ict"}
         assert "timeout" in jobs[0]["notes"]
         assert student.get(f"{API}/grading/courses/{COURSE}/assignments/{ASSIGNMENT}/progress").status_code == 403
+    # the graded cell became evidence in the student's learning plan, in the same transaction
+    with local_hub.as_user("nxenes01.ict") as student:
+        plans = student.get(f"{API}/plans").json()["items"]
+        plan = student.get(f"{API}/plans/{plans[0]['id']}").json()
+    assert "test_tension" in str(plan), plan
 
 
 def test_regrade_makes_a_newer_version(local_hub, released):

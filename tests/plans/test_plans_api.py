@@ -216,6 +216,8 @@ def test_plan_changes_are_in_the_audit_log(api, plans):
     assert (NXENES, "update", "learning-plan") in changed
     seeded = {e["entity"] for e in entries if e["actor"] == "seed"}
     assert {"learning-plan", "plan-competency", "plan-goal", "plan-template"} <= seeded
+    only = api.as_(DREJTOR).get("/audit", params={"entity": "plan-goal", "actor": NXENES}).json()["items"]
+    assert len(only) == 1 and only[0]["school_id"] == A and only[0]["after"]["done"] is True
     # school B's admin sees none of school A's plan changes
     entries_b = api.as_(username("drejtor", B)).get("/audit", params={"limit": 500}).json()["items"]
     assert not [e for e in entries_b if e["actor"] == NXENES]

@@ -90,9 +90,6 @@ def test_students_cannot_create_courses(service, tmp_path):
     assert not (tmp_path / "courses").exists()
 
 
-@pytest.mark.xfail(
-    reason="the service lets only administrators add courses (POST /courses); see the report", strict=False
-)
 def test_teacher_creates_a_course_from_jupyterlab(service, tmp_path):
     done = lab.create_course("elektro-ohm-detyre", "en", client=client_for(service, "mesues1.elektrik"), home=tmp_path)
     assert done["course"]["code"] == "ELE-10"

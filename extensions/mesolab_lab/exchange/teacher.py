@@ -19,10 +19,9 @@ from nbgrader.exchange.abc import ExchangeReleaseAssignment as ABCExchangeReleas
 from nbgrader.exchange.abc import ExchangeReleaseFeedback as ABCExchangeReleaseFeedback
 from nbgrader.utils import parse_utc
 
+from ..versions import feedback_version
 from .base import Exchange
 from .client import pack, q, unpack
-
-GRADE_EPOCH = 1000  # grade version = attempt * GRADE_EPOCH + feedback version
 
 
 def _gradebook_assignment(coursedir, assignment_id):
@@ -231,7 +230,8 @@ class ExchangeReleaseFeedback(Exchange, ABCExchangeReleaseFeedback):
             "assignment_id": record_id,
             "score": final,
             "max_score": max_score,
-            "version": attempt["attempt"] * GRADE_EPOCH + feedback["version"],
+            # newer than any autograding of this attempt, older than anything of a later attempt
+            "version": feedback_version(attempt["attempt"], feedback["version"]),
             "source": "nbgrader",
         }
         with self.service(f"Could not record the grade of {student}") as c:

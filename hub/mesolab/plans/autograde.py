@@ -130,3 +130,18 @@ def cell_scores_from_gradebook(db_url: str, course_id: str, assignment: str, stu
             for grade in notebook.grades:
                 scores[grade.name] = (float(grade.score or 0.0), float(grade.max_score or 0.0))
     return scores
+
+
+def evidence_from_graded_job(session: Session, job) -> list[Evidence]:
+    """Grading-queue hook: a graded job's cell scores become evidence in the student's plan
+    (same transaction as the grade)."""
+    student = session.get(Person, job.student_id)
+    assignment = session.get(Assignment, job.assignment_id)
+    cells = {
+        grade_id: (float(v[0] or 0.0), float(v[1] or 0.0))
+        for grade_id, v in (job.cells or {}).items()
+        if v and v[1] is not None
+    }
+    if student is None or assignment is None:
+        return []
+    return record_autograded_evidence(session, student.username, assignment.course_id, assignment.name, cells)

@@ -14,13 +14,14 @@ that already holds data unless ``force=True``, which first drops the record's ta
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Date, Engine, Integer, func, insert, select, text
+from sqlalchemy import Date, Engine, Integer, LargeBinary, func, insert, select, text
 from sqlalchemy.sql.schema import Table
 
 from . import db
@@ -36,6 +37,8 @@ Progress = Callable[[str, int], None]
 def _encode(value):
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, bytes):  # stored files (e.g. attached notebooks): base64
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -47,6 +50,8 @@ def _decoder(table: Table, columns: list[str]) -> list[Callable]:
             out.append(lambda v: None if v is None else dt.datetime.fromisoformat(v))
         elif isinstance(col_type, Date):
             out.append(lambda v: None if v is None else dt.date.fromisoformat(v))
+        elif isinstance(col_type, LargeBinary):
+            out.append(lambda v: None if v is None else base64.b64decode(v))
         else:
             out.append(lambda v: v)
     return out

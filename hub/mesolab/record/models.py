@@ -258,5 +258,5 @@ TABLES_IN_ORDER = [
 # The coursework tables (revision 0003) share this metadata; importing them here puts them in
 # every metadata, migration check and backup (they append themselves to TABLES_IN_ORDER).
 from ..coursework import models as _coursework_models  # noqa: E402,F401
-from ..plans import models as _plan_models  # noqa: E402,F401  (learning plans, revision 0004: the same)
 from ..grading import models as _grading_models  # noqa: E402,F401  (grading queue, revision 0005: the same)
+from ..plans import models as _plan_models  # noqa: E402,F401  (learning plans, revision 0004: the same)

@@ -66,7 +66,13 @@ def ensure_people(session: Session, people: list[HubPerson]) -> list[str]:
     changes: list[str] = []
     for person in people:
         first, _, last = (person.name or person.username).partition(" ")
-        wanted = {"first_name": first, "last_name": last, "school_id": person.school, "role": person.role, "active": True}
+        wanted = {
+            "first_name": first,
+            "last_name": last,
+            "school_id": person.school,
+            "role": person.role,
+            "active": True,
+        }
         row = have.get(person.username)
         if row is None:
             session.add(Person(username=person.username, **wanted))

@@ -19,6 +19,7 @@ from .. import __version__ as mesolab_version
 from ..coursework.exchange import register_submission_hook
 from ..grading import outbox
 from ..grading import queue as grading_queue
+from ..plans.autograde import evidence_from_graded_job
 from ..record import db
 from ..record.sync import ensure_schools
 from ..settings import Settings
@@ -34,11 +35,14 @@ from . import (
 )
 from .auth import Authenticator, oauth_router
 from .config import MesoLabService
+from .pages import pages_router
 
 log = logging.getLogger("mesolab.service")
 
 # every stored submission is queued for grading, in the transaction that stores it
 register_submission_hook(grading_queue.on_submission)
+# every graded job adds autograded evidence to the student's learning plan, in the same transaction
+grading_queue.register_graded_hook(evidence_from_graded_job)
 
 DESCRIPTION = """The central record of MësoLab: schools, people, courses, enrolments, assignments,
 grades and the audit log.
@@ -105,4 +109,5 @@ def create_app(config: MesoLabService, engine: Engine, settings: Settings | None
             },
         )
     app.include_router(oauth_router(), prefix=config.base_url.rstrip("/"))
+    app.include_router(pages_router(), prefix=config.base_url.rstrip("/"))
     return app

@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ..record import db
-from .auth import current_user
 from ..record.errors import Forbidden
+from .auth import current_user
 from .permissions import Principal, principal_from_user
 
 MAX_LIMIT = 500

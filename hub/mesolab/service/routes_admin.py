@@ -16,7 +16,24 @@ from .schemas import AuditOut, ErrorOut, ImportReportOut, Page, SchoolId, Userna
 
 router = APIRouter()
 MAX_CSV_BYTES = 20 * 1024 * 1024
-Entity = Literal["school", "person", "course", "enrolment", "assignment", "grade"]
+Entity = Literal[
+    "school",
+    "person",
+    "course",
+    "enrolment",
+    "assignment",
+    "grade",
+    # learning plans (mesolab.plans.models)
+    "competency-framework",
+    "competency",
+    "plan-template",
+    "learning-plan",
+    "plan-competency",
+    "plan-goal",
+    "plan-evidence",
+    "plan-review",
+    "competency-mapping",
+]
 
 
 @router.get(

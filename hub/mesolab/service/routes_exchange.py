@@ -39,8 +39,8 @@ GZIP = "application/gzip"
 UPLOAD = {
     "requestBody": {
         "required": True,
-        "description": "A tar.gz of the assignment directory.",
-        "content": {GZIP: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "A tar.gz of the assignment directory (sent as application/gzip or application/octet-stream).",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 DOWNLOAD = {200: {"content": {GZIP: {"schema": {"type": "string", "format": "binary"}}}, "description": "tar.gz"}}
@@ -54,14 +54,28 @@ def get_clock(request: Request) -> ex.Clock:
     return getattr(request.app.state, "clock", None) or utcnow
 
 
-def get_storage(request: Request) -> Storage:
-    """The configured storage, made once per app (``app.state.storage``; tests may set it)."""
-    state = request.app.state
-    storage = getattr(state, "storage", None)
+def app_storage(app) -> Storage:
+    """The app's storage (``app.state.storage``), made from the configuration on first use."""
+    storage = getattr(app.state, "storage", None)
     if storage is None:
-        config = state.config
-        storage = state.storage = config.storage_class(config.storage_root)
+        config = app.state.config
+        storage = app.state.storage = config.storage_class(config.storage_root)
     return storage
+
+
+class LazyStorage:
+    """The app's storage, looked up only when a route really reads or writes a file (so a
+    refused or unknown request never depends on the storage being configured)."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        return getattr(app_storage(self._app), name)
+
+
+def get_storage(request: Request) -> Storage:
+    return LazyStorage(request.app)  # type: ignore[return-value]
 
 
 def _limit(request: Request) -> int:
