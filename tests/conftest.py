@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hubtools import create_token, login_local, write_settings  # noqa: E402
+from hubtools import RunningHub, start_hub  # noqa: E402
 from mesolab.demo import DEMO_PASSWORD, demo_people, provision_demo  # noqa: E402
 from mesolab.hubapi import HubAPI  # noqa: E402
-from mesolab.hubprocess import HubProcess  # noqa: E402
 from mesolab.local_accounts import ensure_local_accounts  # noqa: E402
 from mesolab.provision import Person, ensure_hub  # noqa: E402
-from mesolab.secrets import ensure_secrets  # noqa: E402
-from mesolab.settings import load_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,43 +33,6 @@ def isolated_home(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
-
-
-@dataclass
-class RunningHub:
-    """A started hub: its settings, process, service API client and people."""
-
-    settings: object
-    process: HubProcess
-    api: HubAPI
-    people: list = field(default_factory=list)
-    _tokens: dict = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return self.process.url
-
-    def login(self, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
-        return login_local(self.url, username, password)
-
-    def token(self, username: str) -> str:
-        """An API token of ``username`` (cached per hub)."""
-        if username not in self._tokens:
-            with self.login(username) as client:
-                self._tokens[username] = create_token(client, username)
-        return self._tokens[username]
-
-    def as_user(self, username: str) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"token {self.token(username)}"}, timeout=60)
-
-
-def start_hub(directory: Path, **sections) -> tuple[HubProcess, object, object]:
-    path = write_settings(directory, **sections)
-    settings = load_settings(path)
-    secrets = ensure_secrets(settings.state_dir)
-    hub = HubProcess(settings)
-    hub.start(timeout=90)
-    return hub, settings, secrets
 
 
 @pytest.fixture(scope="session")

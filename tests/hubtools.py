@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 import socket
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import yaml
+
+from mesolab.demo import DEMO_PASSWORD
+from mesolab.hubapi import HubAPI
+from mesolab.hubprocess import HubProcess
+from mesolab.secrets import ensure_secrets
+from mesolab.settings import load_settings
 
 SCHOOLS = [
     {
@@ -87,3 +94,40 @@ def create_token(client: httpx.Client, username: str, note: str = "test") -> str
     )
     r.raise_for_status()
     return r.json()["token"]
+
+
+@dataclass
+class RunningHub:
+    """A started hub: its settings, process, service API client and people."""
+
+    settings: object
+    process: HubProcess
+    api: HubAPI
+    people: list = field(default_factory=list)
+    _tokens: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
+        return login_local(self.url, username, password)
+
+    def token(self, username: str) -> str:
+        """An API token of ``username`` (cached per hub)."""
+        if username not in self._tokens:
+            with self.login(username) as client:
+                self._tokens[username] = create_token(client, username)
+        return self._tokens[username]
+
+    def as_user(self, username: str) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"token {self.token(username)}"}, timeout=60)
+
+
+def start_hub(directory: Path, **sections) -> tuple[HubProcess, object, object]:
+    path = write_settings(directory, **sections)
+    settings = load_settings(path)
+    secrets = ensure_secrets(settings.state_dir)
+    hub = HubProcess(settings)
+    hub.start(timeout=90)
+    return hub, settings, secrets

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import RunningHub, start_hub
+from hubtools import RunningHub, start_hub
 from mesolab.demo import demo_people, provision_demo
 from mesolab.hubapi import HubAPI
 

@@ -14,8 +14,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from conftest import start_hub
-from hubtools import Session, free_port
+from hubtools import Session, free_port, start_hub
 from mesolab.hubapi import HubAPI
 
 pytestmark = pytest.mark.slow
