@@ -50,3 +50,15 @@ def local_hub(tmp_path_factory):
     finally:
         api.close()
         hub.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (skips with a message where it is missing)."""
+    from browsertools import launch
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

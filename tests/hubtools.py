@@ -131,3 +131,20 @@ def start_hub(directory: Path, **sections) -> tuple[HubProcess, object, object]:
     hub = HubProcess(settings)
     hub.start(timeout=90)
     return hub, settings, secrets
+
+
+def record_fixtures(namespace: dict) -> None:
+    """Put the central record's database fixtures (``engine`` on SQLite and PostgreSQL, the
+    seeded ``world``…) from ``tests/record/conftest.py`` into a test package's conftest."""
+    import importlib.util
+    import sys
+
+    record_tests = Path(__file__).resolve().parent / "record"
+    if str(record_tests) not in sys.path:
+        sys.path.insert(0, str(record_tests))
+    name = f"mesolab_record_fixtures_for_{namespace['__name__'].replace('.', '_')}"
+    spec = importlib.util.spec_from_file_location(name, record_tests / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for fixture in ("postgres_server", "postgres_engine", "backend", "engine", "empty_engine", "sessions", "world"):
+        namespace[fixture] = getattr(module, fixture)

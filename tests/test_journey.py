@@ -5,50 +5,25 @@ it → a student of another school sees nothing of it. Screenshots go to test-ar
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
-from pathlib import Path
 
 import nbformat
 import pytest
+from browsertools import new_page
+from browsertools import shot as _shot
 
 from mesolab.courses.submissions import answered
 from mesolab.courses.templates import get_template
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = os.environ.get("MESOLAB_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 TEMPLATE, LANG, CODE = "hoteleri-menu-detyre", "sq", "HOT-20"
 TEACHER, STUDENT, ADMIN, OUTSIDER = "mesues2.hoteleri", "nxenes07.hoteleri", "admin.hoteleri", "nxenes07.ict"
 SERVICE = "/services/mesolab/"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian package 'chromium'; .ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return context, page
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+    _shot(page, f"journey-{name}")
 
 
 def log_in(hub, page, name: str) -> None:

@@ -8,7 +8,6 @@ lifecycle and browser tests use the real hub of ``tests/conftest.py`` (``local_h
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -22,24 +21,10 @@ if str(RECORD_TESTS) not in sys.path:
 from cwtools import Clock, ExchangeApi  # noqa: E402
 from recordtools import hub_user, make_app  # noqa: E402
 
+from hubtools import record_fixtures  # noqa: E402
 from mesolab.coursework.storage import LocalDirectoryStorage  # noqa: E402
 
-
-def _record_fixtures():
-    spec = importlib.util.spec_from_file_location("mesolab_record_test_fixtures", RECORD_TESTS / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_rf = _record_fixtures()
-postgres_server = _rf.postgres_server
-postgres_engine = _rf.postgres_engine
-backend = _rf.backend
-engine = _rf.engine
-empty_engine = _rf.empty_engine
-sessions = _rf.sessions
-world = _rf.world
+record_fixtures(globals())
 
 
 @pytest.fixture

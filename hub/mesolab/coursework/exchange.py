@@ -655,13 +655,18 @@ def submission_files(session: Session, storage: Storage, attempt_id: int, dest: 
     return _files(storage, row.storage_key, dest)
 
 
+def _course_assignment(session: Session, course_id: int, assignment: str | int) -> Assignment | None:
+    """Assignment ``assignment`` (an id, or a name) of course ``course_id``, or None."""
+    query = select(Assignment).where(Assignment.course_id == course_id)
+    query = query.where(Assignment.id == assignment if isinstance(assignment, int) else Assignment.name == assignment)
+    return session.scalar(query)
+
+
 def source_files(
     session: Session, storage: Storage, course_id: int, assignment: str | int, dest: Path | None = None
 ) -> bytes | Path:
     """The latest stored source version of an assignment (by name or id) of course ``course_id``."""
-    query = select(Assignment).where(Assignment.course_id == course_id)
-    query = query.where(Assignment.id == assignment if isinstance(assignment, int) else Assignment.name == assignment)
-    a = session.scalar(query)
+    a = _course_assignment(session, course_id, assignment)
     source = latest_source(session, a) if a is not None else None
     if source is None:
         raise NotFound(f"no source version of assignment {assignment!r} in course {course_id}")
@@ -672,9 +677,7 @@ def release_files(
     session: Session, storage: Storage, course_id: int, assignment: str | int, dest: Path | None = None
 ) -> bytes | Path:
     """The active release (student version) of an assignment, like :func:`source_files`."""
-    query = select(Assignment).where(Assignment.course_id == course_id)
-    query = query.where(Assignment.id == assignment if isinstance(assignment, int) else Assignment.name == assignment)
-    a = session.scalar(query)
+    a = _course_assignment(session, course_id, assignment)
     release = active_release(session, a) if a is not None else None
     if release is None:
         raise NotFound(f"no release of assignment {assignment!r} in course {course_id}")

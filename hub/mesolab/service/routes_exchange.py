@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..coursework import exchange as ex
 from ..coursework.errors import TooLarge, bilingual
-from ..coursework.models import Feedback, Release, Submission
+from ..coursework.models import Feedback, Release, SourceVersion, Submission
 from ..coursework.storage import Storage
 from ..record.models import Assignment, utcnow
 from .deps import PrincipalDep, SessionDep
@@ -80,6 +80,11 @@ def get_storage(request: Request) -> Storage:
 
 def _limit(request: Request) -> int:
     return int(request.app.state.config.max_submission_mb) * 1024 * 1024
+
+
+def _max_unpacked(request: Request) -> int:
+    """How many bytes an upload may unpack to."""
+    return _limit(request) * ex.UNPACK_FACTOR
 
 
 def _too_large(limit: int) -> TooLarge:
@@ -224,6 +229,19 @@ def release_out(r: Release) -> ReleaseOut:
     )
 
 
+def source_out(s: SourceVersion) -> ReleaseOut:
+    """A source version in the shape of a release (it has no notebook list and is never withdrawn)."""
+    return ReleaseOut(
+        version=s.version,
+        released_at=s.uploaded_at,
+        released_by=s.uploaded_by,
+        notebooks=[],
+        checksum=s.checksum,
+        size=s.size,
+        withdrawn=False,
+    )
+
+
 def assignment_out(session, access: ex.CourseAccess, a: Assignment, release: Release | None) -> AssignmentOut:
     zone = ex.school_zone(session, access.course)
     policy = ex.policy_of(session, a)
@@ -285,12 +303,13 @@ def submission_out(session, s: Submission, feedback: Feedback | None = None) -> 
     )
 
 
-def download(storage: Storage, key: str, filename: str, checksum: str) -> Response:
-    headers = {"X-Checksum-Sha256": checksum}
-    path = storage.local_path(key)
+def download(storage: Storage, row: Release | SourceVersion | Submission | Feedback, filename: str) -> Response:
+    """A stored tar.gz (``row.storage_key``) as the answer, with its checksum in ``X-Checksum-Sha256``."""
+    headers = {"X-Checksum-Sha256": row.checksum}
+    path = storage.local_path(row.storage_key)
     if path is not None:
         return FileResponse(path, media_type=GZIP, filename=filename, headers=headers)
-    return Response(storage.get(key), media_type=GZIP, headers=headers)
+    return Response(storage.get(row.storage_key), media_type=GZIP, headers=headers)
 
 
 # --- courses and assignments ------------------------------------------------------------------
@@ -388,7 +407,7 @@ def post_release(
         body,
         username=principal.username,
         now=clock(),
-        max_unpacked=_limit(request) * ex.UNPACK_FACTOR,
+        max_unpacked=_max_unpacked(request),
         force=force,
         max_score=max_score,
     )
@@ -431,7 +450,7 @@ def get_release(
 ):
     access = ex.open_course(session, principal, course, school)
     release = ex.readable_release(session, access, assignment)
-    return download(storage, release.storage_key, f"{assignment}-release.tar.gz", release.checksum)
+    return download(storage, release, f"{assignment}-release.tar.gz")
 
 
 @router.post(
@@ -462,19 +481,11 @@ def post_source(
         body,
         username=principal.username,
         now=clock(),
-        max_unpacked=_limit(request) * ex.UNPACK_FACTOR,
+        max_unpacked=_max_unpacked(request),
         max_score=max_score,
     )
     session.commit()
-    return ReleaseOut(
-        version=source.version,
-        released_at=source.uploaded_at,
-        released_by=source.uploaded_by,
-        notebooks=[],
-        checksum=source.checksum,
-        size=source.size,
-        withdrawn=False,
-    )
+    return source_out(source)
 
 
 @router.get(
@@ -493,7 +504,7 @@ def get_source(
 ):
     access = ex.open_course(session, principal, course, school)
     source = ex.readable_source(session, access, assignment)
-    return download(storage, source.storage_key, f"{assignment}-source.tar.gz", source.checksum)
+    return download(storage, source, f"{assignment}-source.tar.gz")
 
 
 # --- submissions -----------------------------------------------------------------------------
@@ -518,9 +529,7 @@ def post_submission(
     school: SchoolQuery = None,
 ):
     access = ex.open_course(session, principal, course, school)
-    row = ex.submit(
-        session, storage, access, assignment, body, now=clock(), max_unpacked=_limit(request) * ex.UNPACK_FACTOR
-    )
+    row = ex.submit(session, storage, access, assignment, body, now=clock(), max_unpacked=_max_unpacked(request))
     session.commit()
     return submission_out(session, row)
 
@@ -556,7 +565,7 @@ def list_submissions(
 def get_submission_files(submission_id: Id, session: SessionDep, principal: PrincipalDep, storage: StorageDep):
     row, _ = ex.readable_submission(session, principal, submission_id)
     name = f"{row.student.username}+{row.assignment.name}+{row.attempt}.tar.gz"
-    return download(storage, row.storage_key, name, row.checksum)
+    return download(storage, row, name)
 
 
 # --- feedback ------------------------------------------------------------------------------------
@@ -587,7 +596,7 @@ def post_feedback(
         body,
         username=principal.username,
         now=clock(),
-        max_unpacked=_limit(request) * ex.UNPACK_FACTOR,
+        max_unpacked=_max_unpacked(request),
     )
     session.commit()
     return feedback_out(feedback)
@@ -617,4 +626,4 @@ def list_feedback(
 )
 def get_feedback_files(feedback_id: Id, session: SessionDep, principal: PrincipalDep, storage: StorageDep):
     row = ex.readable_feedback(session, principal, feedback_id)
-    return download(storage, row.storage_key, f"feedback-{row.id}.tar.gz", row.checksum)
+    return download(storage, row, f"feedback-{row.id}.tar.gz")

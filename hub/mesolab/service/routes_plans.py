@@ -65,6 +65,21 @@ IdFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 FRAMEWORKS, TEMPLATES, PLANS = ["competency frameworks"], ["plan templates"], ["learning plans"]
 
 
+def _changes(body) -> dict:
+    """The fields a PATCH body sets; a field set to null is refused (422)."""
+    changes = body.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None:
+            raise ValidationFailed(f"{key} cannot be empty")
+    return changes
+
+
+def _update(row, changes: dict) -> None:
+    """Set the changed fields (from :func:`_changes`) on ``row``."""
+    for key, value in changes.items():
+        setattr(row, key, value)
+
+
 # --- frameworks ---------------------------------------------------------------------------
 
 
@@ -135,10 +150,7 @@ def create_framework(body: FrameworkCreate, session: SessionDep, principal: Prin
 def update_framework(framework_id: Id, body: FrameworkUpdate, session: SessionDep, principal: PrincipalDep):
     f = _framework(session, framework_id)
     access.require_national(principal, "manage competency frameworks")
-    for key, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
-            raise ValidationFailed(f"{key} cannot be empty")
-        setattr(f, key, value)
+    _update(f, _changes(body))
     session.commit()
     return f
 
@@ -171,10 +183,7 @@ def update_competency(
     if c is None or c.framework_id != framework_id:
         raise NotFound(f"framework {framework_id} has no competency {competency_id}")
     access.require_national(principal, "manage competency frameworks")
-    for key, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
-            raise ValidationFailed(f"{key} cannot be empty")
-        setattr(c, key, value)
+    _update(c, _changes(body))
     session.commit()
     return c
 
@@ -248,15 +257,11 @@ def create_template(body: TemplateCreate, session: SessionDep, principal: Princi
 def update_template(template_id: Id, body: TemplateUpdate, session: SessionDep, principal: PrincipalDep):
     t = access.visible_template(session, principal, template_id)
     access.require_template_admin(principal, t.school_id)
-    changes = body.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        if value is None:
-            raise ValidationFailed(f"{key} cannot be empty")
+    changes = _changes(body)
     competencies = changes.get("competencies", t.competencies)
     goals = changes.get("goals", t.goals)
     logic.check_template_content(t.framework, competencies, goals)
-    for key, value in changes.items():
-        setattr(t, key, value)
+    _update(t, changes)
     session.commit()
     return template_out(t)
 
@@ -554,10 +559,7 @@ def get_plan(plan_id: Id, session: SessionDep, principal: PrincipalDep):
 def update_plan(plan_id: Id, body: PlanUpdate, session: SessionDep, principal: PrincipalDep):
     plan = access.visible_plan(session, principal, plan_id)
     access.require_staff(principal, plan, "change a plan's status or title")
-    for key, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
-            raise ValidationFailed(f"{key} cannot be empty")
-        setattr(plan, key, value)
+    _update(plan, _changes(body))
     session.commit()
     return _fresh(session, plan)
 
