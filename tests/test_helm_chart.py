@@ -409,9 +409,12 @@ def test_every_include_is_defined(defines):
             assert name in defines, f"{path.name}: {name}"
 
 
-def test_workers_and_optional_secrets_are_off_by_default(values, defines):
-    assert render("worker-deployment.yaml", values, defines) == []
-    assert render("worker-networkpolicy.yaml", values, defines) == []
+def test_workers_on_and_optional_secrets_off_by_default(values, defines):
+    (worker,) = render("worker-deployment.yaml", values, defines)
+    env = {e["name"]: e for e in worker["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["MESOLAB_GRADER_TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "hub.services.mesolab-grader.apiToken"
+    assert "mesolab-grader" in values["jupyterhub"]["hub"]["services"]
+    assert len(render("worker-networkpolicy.yaml", values, defines)) == 1
     assert render("secret-oidc.yaml", values, defines) == []
     no_policy = copy.deepcopy(values)
     no_policy["worker"]["enabled"] = True
