@@ -102,3 +102,15 @@ def test_record_is_the_source_of_the_hub(local_hub):
     """Hub users come from the record: the demo's people are all there, with their groups."""
     names = {u["name"] for u in local_hub.api.paged("/users")}
     assert {p.username for p in local_hub.people} <= names
+
+
+def test_provision_command_follows_the_record(local_hub):
+    """`mesolab provision`: the hub follows the central record; a second run changes nothing."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "mesolab.cli", "provision", "--settings", str(local_hub.settings.path)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "the hub is up to date with the record" in again.stdout, again.stdout

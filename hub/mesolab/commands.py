@@ -54,10 +54,36 @@ def _doc(args) -> int:
     return 0
 
 
+def _provision(args) -> int:
+    """Hub groups, users and memberships from the central record (idempotent)."""
+    from .hubapi import HubAPI
+    from .record import db
+    from .record.sync import provision_hub
+    from .secrets import ensure_secrets
+
+    settings = load_settings(args.settings)
+    token = ensure_secrets(settings.state_dir).service_token
+    url = args.hub_api_url or settings.bind_url.rstrip("/") + "/hub/api"
+    engine = db.make_engine(settings.section("service").get("db_url") or db.default_db_url(settings.state_dir))
+    try:
+        with HubAPI(url, token) as api, db.session_factory(engine)() as session:
+            changes = provision_hub(session, api, settings)
+    finally:
+        engine.dispose()
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} changes" if changes else "the hub is up to date with the record")
+    return 0
+
+
 def register(sub) -> None:
     p = sub.add_parser("check-settings", help="validate a settings file")
     p.add_argument("settings", nargs="?", help="settings file (default $MESOLAB_SETTINGS)")
     p.set_defaults(func=_check)
+    p = sub.add_parser("provision", help="create hub groups, users and memberships from the central record")
+    p.add_argument("--settings", help="settings file (default $MESOLAB_SETTINGS)")
+    p.add_argument("--hub-api-url", help="the hub's API (default <bind_url>/hub/api)")
+    p.set_defaults(func=_provision)
     p = sub.add_parser("settings-doc", help="print the settings reference (Markdown)")
     p.add_argument("-o", "--output", help="write to this file")
     p.set_defaults(func=_doc)
