@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tarfile
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 
 from .coursework import exchange as ex
+from .coursework.bundles import pack_directory
 from .coursework.models import Release
 from .grading import queue as grading_queue
 from .record import db
@@ -40,13 +40,7 @@ MAX_UNPACKED = 200 * 1024 * 1024
 
 
 def _tgz(folder: Path) -> io.BytesIO:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and ".ipynb_checkpoints" not in path.parts:
-                tar.add(path, arcname=str(path.relative_to(folder)))
-    buf.seek(0)
-    return buf
+    return io.BytesIO(pack_directory(folder))
 
 
 def _members(session, course: Course, role: str) -> list[Person]:

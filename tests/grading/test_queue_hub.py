@@ -3,17 +3,16 @@ the grades reach the central record exactly once, even when a worker is killed m
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
-import tarfile
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from mesolab.coursework.bundles import pack_directory
 from mesolab.grading.samples import ASSIGNMENT, make_course, submit
 
 pytestmark = pytest.mark.slow
@@ -25,12 +24,7 @@ GZ = {"Content-Type": "application/gzip"}
 
 
 def tgz(folder: Path) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                tar.add(path, arcname=str(path.relative_to(folder)))
-    return buf.getvalue()
+    return pack_directory(folder)
 
 
 def wait_for(predicate, timeout=180, every=0.5, what="condition"):

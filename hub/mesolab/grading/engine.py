@@ -14,6 +14,7 @@ kernel once. A failure of one student's notebook never affects another's.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -116,7 +117,7 @@ def _init_worker(sandbox: Sandbox | None, limits: Limits, base_dir: str, slot_ui
         # one uid per worker process: per-user process limits stay per kernel
         ident = multiprocessing.current_process()._identity
         index = (ident[0] - 1) % len(slot_uids) if ident else 0
-        sandbox = Sandbox(hidden=sandbox.hidden, readonly=sandbox.readonly, uid=slot_uids[index])
+        sandbox = dataclasses.replace(sandbox, uid=slot_uids[index])
     pool = KernelPool(sandbox, limits, base_dir=Path(base_dir) / f"w{os.getpid()}")
     atexit.register(pool.close)
     SandboxedExecute.pool = pool

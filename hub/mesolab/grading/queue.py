@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mesolab_lab.versions import autograde_version
@@ -221,13 +221,3 @@ def progress(session: Session, assignment_id: int) -> dict:
     out = {state: int(counts.get(state, 0)) for state in JOB_STATES}
     out["total"] = sum(out.values())
     return out
-
-
-def release_worker_jobs(session: Session, worker: str) -> int:
-    """Put back every job a (restarting) worker held."""
-    result = session.execute(
-        update(GradingJob)
-        .where(GradingJob.status == "running", GradingJob.worker == worker)
-        .values(status="queued", worker=None, lease_until=None)
-    )
-    return result.rowcount or 0

@@ -14,14 +14,13 @@ directory, which the sandbox hides from student code.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import io
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
-import tarfile
 import tempfile
 import threading
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from ..coursework.bundles import extract_bundle
 from ..errors import MesoLabError
 from . import engine
 from .sandbox import Limits
@@ -38,19 +38,6 @@ log = logging.getLogger("mesolab.worker")
 
 class WorkerError(MesoLabError):
     status = 502
-
-
-def _unpack(data: bytes, dest: Path) -> None:
-    dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        tar.extractall(dest, filter="data")
-    # an archive of one directory: use its content
-    entries = list(dest.iterdir())
-    if len(entries) == 1 and entries[0].is_dir():
-        inner = entries[0]
-        for item in inner.iterdir():
-            shutil.move(str(item), dest / item.name)
-        inner.rmdir()
 
 
 # Failures that come from the worker (its kernel or fork server), not from the notebook
@@ -147,7 +134,7 @@ class Grader:
         if (root / ".ready").exists():
             return root
         shutil.rmtree(root, ignore_errors=True)
-        _unpack(source, root / "source" / job["assignment"])
+        extract_bundle(source, root / "source" / job["assignment"])
         course_id = f"course-{job['course_id']}"
         (root / "nbgrader_config.py").write_text(
             f"c = get_config()\nc.CourseDirectory.course_id = {course_id!r}\n", encoding="utf-8"
@@ -169,7 +156,7 @@ class Grader:
         root = self.course_dir(job, source)
         student_dir = root / "submitted" / job["student"] / job["assignment"]
         shutil.rmtree(student_dir, ignore_errors=True)
-        _unpack(submission, student_dir)
+        extract_bundle(submission, student_dir)
         stamp = job["submitted_at"].replace("T", " ").split("+")[0]
         (student_dir / "timestamp.txt").write_text(f"{stamp} UTC", encoding="utf-8")
         return engine.grade_one(str(root), job["assignment"], job["student"])
@@ -208,7 +195,7 @@ def _process_main(url: str, token: str, name: str, scratch: str, sandboxed: bool
     if sandboxed:
         sandbox = engine.make_sandbox([scratch_dir / "courses"])
         if sandbox.uid is not None:
-            sandbox = engine.Sandbox(hidden=sandbox.hidden, readonly=sandbox.readonly, uid=sandbox.uid + slot)
+            sandbox = dataclasses.replace(sandbox, uid=sandbox.uid + slot)
         engine.check_sandbox(sandbox, scratch_dir)
     else:
         log.warning(engine.UNSANDBOXED_WARNING)

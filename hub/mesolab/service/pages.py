@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from ..errors import MesoLabError
 from ..plans.models import Goal, Plan
 from ..record.models import Assignment, Course, Enrolment, Grade, Person, School
-from ..tenancy import membership_from_groups
 from .permissions import Principal, courses_visible, grades_visible, principal_from_user
 
 ROLE = {
@@ -153,7 +152,6 @@ def pages_router() -> APIRouter:
                 return auth.login_redirect(config.base_url)
             raise
         principal = principal_from_user(user, config.trusted_services)
-        _ = membership_from_groups  # the principal carries school and role from hub groups
         hub_home = "/hub/home"
         with request.app.state.sessions() as session:
             return HTMLResponse(render(session, principal, hub_home))
