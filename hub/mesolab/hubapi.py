@@ -7,7 +7,6 @@ hub's message.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import quote
 
 import httpx
@@ -88,18 +87,3 @@ class HubAPI:
     def group(self, name: str) -> dict | None:
         r = self.get(f"/groups/{quote(name, safe='')}", ok=(200, 404))
         return r if r and "name" in r else None
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Wait until the hub answers its API (e.g. after starting it)."""
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            try:
-                r = self._client.get("/")
-                if r.status_code == 200:
-                    return
-                last = f"HTTP {r.status_code}"
-            except httpx.HTTPError as exc:
-                last = str(exc)
-            time.sleep(0.3)
-        raise ProvisioningError(f"hub at {self.api_url} did not answer within {timeout:.0f}s ({last})")
